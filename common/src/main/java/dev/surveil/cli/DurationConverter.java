@@ -1,0 +1,37 @@
+package dev.surveil.cli;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Converts durations as people write them ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 1h}) or
+ * in ISO-8601 ({@code PT5S}) for picocli. A bare number means seconds.
+ */
+public final class DurationConverter implements ITypeConverter<Duration> {
+  private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+
+  @Override
+  public Duration convert(String value) {
+    Matcher m = SIMPLE.matcher(value.trim());
+    if (m.matches()) {
+      long amount = Long.parseLong(m.group(1));
+      String unit = m.group(2) == null ? "s" : m.group(2);
+      return switch (unit) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "m" -> Duration.ofMinutes(amount);
+        case "h" -> Duration.ofHours(amount);
+        default -> Duration.ofSeconds(amount);
+      };
+    }
+    try {
+      return Duration.parse(value.trim());
+    } catch (DateTimeParseException e) {
+      throw new TypeConversionException(
+          "'" + value + "' is not a duration; write e.g. 500ms, 5s, 10m or 1h");
+    }
+  }
+}

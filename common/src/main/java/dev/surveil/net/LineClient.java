@@ -1,0 +1,69 @@
+package dev.surveil.net;
+
+import dev.surveil.protocol.LineCodec;
+import dev.surveil.protocol.MessageWriter;
+import dev.surveil.protocol.ProtocolException;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends one request on a new connection and waits for the one reply, with a connect timeout and
+ * a read timeout. Thread-safe (holds no connection between calls).
+ */
+public final class LineClient {
+  private static final Logger log = LoggerFactory.getLogger(LineClient.class);
+  private static final int MAX_REPLY_BYTES = 1024;
+
+  private final int connectTimeoutMillis;
+  private final int readTimeoutMillis;
+
+  public LineClient(Duration connectTimeout, Duration readTimeout) {
+    this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
+    this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
+  }
+
+  /**
+   * Sends {@code request} to {@code address} and returns the reply.
+   *
+   * @throws IOException if the peer cannot be reached, times out or closes without replying
+   * @throws ProtocolException if the reply is not one of the protocol's replies
+   */
+  public Reply send(HostAndPort address, Request request) throws IOException {
+    try (Socket socket = new Socket()) {
+      socket.setTcpNoDelay(true);
+      socket.connect(address.toSocketAddress(), connectTimeoutMillis);
+      socket.setSoTimeout(readTimeoutMillis);
+      if (log.isDebugEnabled()) {
+        log.debug("peer={} > {}", address, request);
+      }
+      MessageWriter.write(socket.getOutputStream(), request);
+      String text = readToEnd(socket.getInputStream());
+      if (text.isEmpty()) {
+        throw new ProtocolException("connection closed by " + address + " without a reply");
+      }
+      Reply reply = LineCodec.parseReply(text);
+      log.debug("peer={} < {}", address, reply);
+      return reply;
+    }
+  }
+
+  private static String readToEnd(InputStream in) throws IOException {
+    byte[] reply = new byte[MAX_REPLY_BYTES + 1];
+    int length = 0;
+    int n;
+    while (length < reply.length && (n = in.read(reply, length, reply.length - length)) >= 0) {
+      length += n;
+    }
+    if (length > MAX_REPLY_BYTES) {
+      throw new ProtocolException("reply longer than " + MAX_REPLY_BYTES + " bytes");
+    }
+    return new String(reply, 0, length, StandardCharsets.UTF_8);
+  }
+}

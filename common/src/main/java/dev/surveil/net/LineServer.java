@@ -1,0 +1,219 @@
+package dev.surveil.net;
+
+import dev.surveil.protocol.MessageReader;
+import dev.surveil.protocol.MessageWriter;
+import dev.surveil.protocol.ProtocolException;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
+import dev.surveil.time.Ticker;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * A thread-per-connection TCP server for the line protocol (the chapter's ThreadingTCPServer):
+ * one accept thread, and each connection on its own pooled thread, where one request is read,
+ * handed to the {@link MessageHandler} and answered, and the connection closed. Thread-safe.
+ *
+ * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} (idempotent). {@code close}
+ * stops accepting, closes open connections and waits a bounded time for their threads.
+ */
+public final class LineServer implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(LineServer.class);
+  private static final int STARTED = 1;
+  private static final int CLOSED = 2;
+
+  private final String name;
+  private final InetSocketAddress bindAddress;
+  private final MessageHandler handler;
+  private final ServerOptions options;
+  private final Ticker ticker;
+  private final AtomicInteger state = new AtomicInteger();
+  private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
+  private final Semaphore connectionPermits;
+  private final ExecutorService connections;
+  private ServerSocket serverSocket;
+  private Thread acceptThread;
+
+  /**
+   * @param name the component name used for thread names, e.g. {@code dispatcher}
+   * @param bindAddress where to listen; port 0 picks a free port
+   */
+  public LineServer(String name, InetSocketAddress bindAddress, MessageHandler handler,
+      ServerOptions options, Ticker ticker) {
+    this.name = name;
+    this.bindAddress = bindAddress;
+    this.handler = handler;
+    this.options = options;
+    this.ticker = ticker;
+    this.connectionPermits = new Semaphore(options.maxConnections());
+    this.connections = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), new NamedThreadFactory(name + "-conn", false));
+  }
+
+  /**
+   * Binds (with {@code SO_REUSEADDR}, so a restarted program gets its port back at once) and
+   * starts accepting.
+   *
+   * @throws java.net.BindException if the address is in use
+   * @throws IllegalStateException if called twice
+   */
+  public void start() throws IOException {
+    if (!state.compareAndSet(0, STARTED)) {
+      throw new IllegalStateException(name + " server already started or closed");
+    }
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(bindAddress, 128);
+    } catch (IOException e) {
+      socket.close();
+      state.set(CLOSED);
+      connections.shutdown();
+      throw e;
+    }
+    serverSocket = socket;
+    acceptThread = new Thread(this::acceptLoop, name + "-accept");
+    acceptThread.start();
+    log.debug("server={} listening address={}", name, localAddress());
+  }
+
+  /** The address actually bound, with the real port when 0 was asked for. */
+  public InetSocketAddress localAddress() {
+    if (serverSocket == null) {
+      throw new IllegalStateException(name + " server not started");
+    }
+    return (InetSocketAddress) serverSocket.getLocalSocketAddress();
+  }
+
+  private void acceptLoop() {
+    while (state.get() == STARTED) {
+      Socket socket;
+      try {
+        connectionPermits.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      try {
+        socket = serverSocket.accept();
+      } catch (IOException e) {
+        connectionPermits.release();
+        if (state.get() == STARTED) {
+          log.error("server={} accept failed; no longer accepting", name, e);
+        }
+        return;
+      }
+      openSockets.add(socket);
+      try {
+        connections.execute(() -> serve(socket));
+      } catch (RejectedExecutionException e) {
+        release(socket);
+      }
+    }
+  }
+
+  private void serve(Socket socket) {
+    SocketAddress peer = socket.getRemoteSocketAddress();
+    String threadName = Thread.currentThread().getName();
+    Thread.currentThread().setName(name + "-conn " + peer);
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("peer", String.valueOf(peer))) {
+      socket.setTcpNoDelay(true);
+      socket.setSoTimeout(Math.toIntExact(Math.max(1, options.quietPeriod().toMillis())));
+      Reply reply = replyTo(socket, peer);
+      if (reply != null) {
+        MessageWriter.write(socket.getOutputStream(), reply);
+        log.debug("peer={} > {}", peer, reply.text());
+      }
+    } catch (IOException e) {
+      log.debug("peer={} connection failed: {}", peer, e.toString());
+    } catch (RuntimeException e) {
+      log.error("server={} peer={} handler failed; closing without a reply", name, peer, e);
+    } finally {
+      release(socket);
+      Thread.currentThread().setName(threadName);
+    }
+  }
+
+  private Reply replyTo(Socket socket, SocketAddress peer) throws IOException {
+    MessageReader reader = new MessageReader(socket.getInputStream(), options.limits(), ticker,
+        options.requestTimeout());
+    Request request;
+    try {
+      request = reader.readRequest();
+    } catch (EOFException e) {
+      log.debug("peer={} closed without sending a request", peer);
+      return null;
+    } catch (ProtocolException e) {
+      log.warn("peer={} sent a bad request: {}", peer, e.getMessage());
+      return Reply.INVALID_COMMAND;
+    }
+    log.debug("peer={} < {}", peer, request);
+    return handler.handle(request);
+  }
+
+  private void release(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      log.debug("closing socket failed: {}", e.toString());
+    }
+    if (openSockets.remove(socket)) {
+      connectionPermits.release();
+    }
+  }
+
+  /**
+   * Stops accepting, closes every open connection and waits up to 5 seconds for connection
+   * threads to finish. Idempotent.
+   *
+   * @throws IllegalStateException if connection threads are still running after the wait
+   */
+  @Override
+  public void close() {
+    int previous = state.getAndSet(CLOSED);
+    if (previous == CLOSED) {
+      return;
+    }
+    if (serverSocket != null) {
+      try {
+        serverSocket.close();
+      } catch (IOException e) {
+        log.debug("closing server socket failed: {}", e.toString());
+      }
+    }
+    if (acceptThread != null) {
+      acceptThread.interrupt();
+    }
+    for (Socket socket : openSockets) {
+      release(socket);
+    }
+    connections.shutdown();
+    try {
+      if (acceptThread != null) {
+        acceptThread.join(5_000);
+      }
+      if (!connections.awaitTermination(5, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(name + " server: connection threads still running");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.debug("server={} closed", name);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.surveil.protocol;
+
+import java.util.Optional;
+
+/** The request keywords of the line protocol, each with its wire token. */
+public enum Command {
+  STATUS("status", false),
+  DISPATCH("dispatch", true),
+  REGISTER("register", true),
+  RESULTS("results", true),
+  PING("ping", false),
+  RUNTEST("runtest", true);
+
+  private final String token;
+  private final boolean hasArguments;
+
+  Command(String token, boolean hasArguments) {
+    this.token = token;
+    this.hasArguments = hasArguments;
+  }
+
+  /** The keyword as it appears on the wire, e.g. {@code dispatch}. */
+  public String token() {
+    return token;
+  }
+
+  /** Whether the keyword is followed by {@code :} and arguments. */
+  public boolean hasArguments() {
+    return hasArguments;
+  }
+
+  /** The command whose token is exactly {@code token}, if any. */
+  public static Optional<Command> forToken(String token) {
+    for (Command command : values()) {
+      if (command.token.equals(token)) {
+        return Optional.of(command);
+      }
+    }
+    return Optional.empty();
+  }
+}

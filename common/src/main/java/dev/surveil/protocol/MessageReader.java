@@ -1,0 +1,204 @@
+package dev.surveil.protocol;
+
+import dev.surveil.time.Ticker;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Reads one request from a byte stream, however the bytes are split into reads. Not thread-safe;
+ * use one reader per connection.
+ *
+ * <p>A request is complete when any of these holds:
+ * <ol>
+ *   <li>it is {@code results:<commit>:<length>:} followed by {@code <length>} bytes of report;
+ *   <li>a {@code \n} arrives (a {@code \r} before it is dropped);
+ *   <li>the bytes so far are exactly {@code status} or {@code ping};
+ *   <li>the stream ends (the peer half-closed or closed the connection);
+ *   <li>the stream stays quiet for one read timeout of the underlying stream (the server sets a
+ *       short {@code SO_TIMEOUT}) and the bytes so far parse as a request. This is how a peer
+ *       that sends no terminator and waits for the reply, as the chapter's programs do, is served.
+ * </ol>
+ * A line longer than {@link Limits#maxLineBytes()}, a report longer than
+ * {@link Limits#maxReportBytes()} (refused from its header, before any of it is buffered), an
+ * unknown keyword, or no complete request before the deadline raise {@link ProtocolException}.
+ */
+public final class MessageReader {
+  private static final byte[] RESULTS_PREFIX =
+      (Command.RESULTS.token() + ":").getBytes(StandardCharsets.US_ASCII);
+
+  private final InputStream in;
+  private final Limits limits;
+  private final Ticker ticker;
+  private final long timeoutNanos;
+
+  private byte[] buffer = new byte[512];
+  private int length;
+  // Set once a results header has been read: where the report starts and how long it is.
+  private int reportStart = -1;
+  private int reportLength;
+  private String resultsCommit;
+
+  public MessageReader(InputStream in, Limits limits, Ticker ticker, Duration timeout) {
+    this.in = in;
+    this.limits = limits;
+    this.ticker = ticker;
+    this.timeoutNanos = timeout.toNanos();
+  }
+
+  /**
+   * Reads and parses one request.
+   *
+   * @throws EOFException if the stream ends before any byte arrives
+   * @throws ProtocolException if the bytes are not a request, break a limit or stall
+   */
+  public Request readRequest() throws IOException {
+    long deadline = ticker.read() + timeoutNanos;
+    while (true) {
+      Request complete = completeRequest();
+      if (complete != null) {
+        return complete;
+      }
+      if (length == buffer.length) {
+        buffer = Arrays.copyOf(buffer, nextCapacity());
+      }
+      int n;
+      try {
+        n = in.read(buffer, length, buffer.length - length);
+      } catch (SocketTimeoutException quiet) {
+        Request unterminated = quietRequest();
+        if (unterminated != null) {
+          return unterminated;
+        }
+        if (ticker.read() - deadline >= 0) {
+          throw new ProtocolException("no complete request within " + timeoutNanos / 1_000_000
+              + " ms after " + length + " bytes" + (length == 0 ? "" : ": " + quotedBuffer()));
+        }
+        continue;
+      }
+      if (n < 0) {
+        return endOfStream();
+      }
+      length += n;
+    }
+  }
+
+  private Request completeRequest() throws ProtocolException {
+    if (isResults()) {
+      return completeResults();
+    }
+    if (length < RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX)) {
+      return null;
+    }
+    int newline = indexOf((byte) '\n', 0, length);
+    if (newline >= 0) {
+      return LineCodec.parseRequest(text(0, newline + 1));
+    }
+    if (length > limits.maxLineBytes()) {
+      throw new ProtocolException("request longer than " + limits.maxLineBytes()
+          + " bytes without a newline");
+    }
+    String text = text(0, length);
+    if (text.equals(Command.STATUS.token()) || text.equals(Command.PING.token())) {
+      return LineCodec.parseRequest(text);
+    }
+    rejectUnknownKeyword(text);
+    return null;
+  }
+
+  private Request completeResults() throws ProtocolException {
+    if (reportStart < 0) {
+      int first = indexOf((byte) ':', RESULTS_PREFIX.length, length);
+      int second = first < 0 ? -1 : indexOf((byte) ':', first + 1, length);
+      if (second < 0) {
+        if (length > limits.maxLineBytes()) {
+          throw new ProtocolException("results header longer than " + limits.maxLineBytes()
+              + " bytes");
+        }
+        return null;
+      }
+      resultsCommit = CommitId.parse(text(RESULTS_PREFIX.length, first)).value();
+      reportLength = LineCodec.parseLength(text(first + 1, second));
+      if (reportLength > limits.maxReportBytes()) {
+        throw new ProtocolException("report of " + reportLength + " bytes is over the limit of "
+            + limits.maxReportBytes() + " bytes");
+      }
+      reportStart = second + 1;
+    }
+    if (length - reportStart < reportLength) {
+      return null;
+    }
+    byte[] report = Arrays.copyOfRange(buffer, reportStart, reportStart + reportLength);
+    return LineCodec.results(resultsCommit, String.valueOf(reportLength), report);
+  }
+
+  private Request quietRequest() {
+    if (length == 0 || isResults()) {
+      return null;
+    }
+    try {
+      return LineCodec.parseRequest(text(0, length));
+    } catch (ProtocolException incomplete) {
+      return null; // more bytes may still come; the deadline ends the wait
+    }
+  }
+
+  private Request endOfStream() throws IOException {
+    if (length == 0) {
+      throw new EOFException("connection closed before a request arrived");
+    }
+    if (isResults()) {
+      throw new ProtocolException("connection closed after " + Math.max(0, length - reportStart)
+          + " of " + reportLength + " report bytes");
+    }
+    return LineCodec.parseRequest(text(0, length));
+  }
+
+  private void rejectUnknownKeyword(String text) throws ProtocolException {
+    int colon = text.indexOf(':');
+    String keyword = colon < 0 ? text : text.substring(0, colon);
+    for (Command command : Command.values()) {
+      if (colon >= 0 ? command.token().equals(keyword) : command.token().startsWith(keyword)) {
+        return;
+      }
+    }
+    throw new ProtocolException("unknown command: " + CommitId.quote(keyword));
+  }
+
+  private boolean isResults() {
+    return reportStart >= 0 || (length >= RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX));
+  }
+
+  private boolean startsLike(byte[] prefix) {
+    int n = Math.min(length, prefix.length);
+    return Arrays.equals(buffer, 0, n, prefix, 0, n);
+  }
+
+  // Grows to what the request can still legally need: never past the line limit or the
+  // declared report, so a peer cannot make us buffer more than the limits allow.
+  private int nextCapacity() {
+    long cap = reportStart >= 0 ? (long) reportStart + reportLength : limits.maxLineBytes() + 1L;
+    return (int) Math.min((long) buffer.length * 2, cap);
+  }
+
+  private int indexOf(byte b, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (buffer[i] == b) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private String text(int from, int to) {
+    return new String(buffer, from, to - from, StandardCharsets.UTF_8);
+  }
+
+  private String quotedBuffer() {
+    return CommitId.quote(text(0, Math.min(length, 80)));
+  }
+}
