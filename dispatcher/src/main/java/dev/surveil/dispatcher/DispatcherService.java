@@ -1,0 +1,103 @@
+package dev.surveil.dispatcher;
+
+import dev.surveil.net.LineClient;
+import dev.surveil.net.LineServer;
+import dev.surveil.net.NamedThreadFactory;
+import dev.surveil.net.ServerOptions;
+import dev.surveil.time.Ticker;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher: its server, its redistributor and heartbeat threads, its runner pool and its
+ * results folder, wired together. Lifecycle: construct, {@link #start()}, {@link #close()}
+ * (idempotent); {@link #awaitClosed()} blocks until then. Thread-safe.
+ */
+public final class DispatcherService implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(DispatcherService.class);
+
+  /**
+   * @param bindAddress where to listen for observers and runners
+   * @param resultsDir where result files are written
+   * @param heartbeatInterval how often every runner is pinged
+   * @param heartbeatTimeout how long a runner may take to connect and answer a ping or runtest
+   */
+  public record Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
+      Duration heartbeatTimeout, ServerOptions serverOptions) {}
+
+  private final Config config;
+  private final RunnerPool pool = new RunnerPool();
+  private final ExecutorService pingExecutor;
+  private final ResultStore results;
+  private final LineServer server;
+  private final Redistributor redistributor;
+  private final HeartbeatMonitor heartbeat;
+  private final CountDownLatch closed = new CountDownLatch(1);
+
+  /** Opens the results folder; nothing listens until {@link #start()}. */
+  public DispatcherService(Config config) throws IOException {
+    this.config = config;
+    this.results = new ResultStore(config.resultsDir());
+    LineClient client = new LineClient(config.heartbeatTimeout(), config.heartbeatTimeout());
+    RunnerClient runners = client::send;
+    // One short-lived thread per outstanding ping: pings must not queue behind a frozen runner.
+    this.pingExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
+        new SynchronousQueue<>(), new NamedThreadFactory("dispatcher-ping", true));
+    this.server = new LineServer("dispatcher", config.bindAddress(),
+        new DispatchHandler(pool, results), config.serverOptions(), Ticker.SYSTEM);
+    this.redistributor = new Redistributor(pool, runners);
+    this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
+        config.heartbeatInterval());
+  }
+
+  /** Binds the port and starts serving, redistributing and heartbeating. */
+  public void start() throws IOException {
+    server.start();
+    redistributor.start();
+    heartbeat.start();
+    log.info("dispatcher listening on {}:{}; results go to {}",
+        server.localAddress().getHostString(), server.localAddress().getPort(), results.dir());
+  }
+
+  /** The address actually bound. */
+  public InetSocketAddress localAddress() {
+    return server.localAddress();
+  }
+
+  /** Blocks until {@link #close()} has run. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  @Override
+  public void close() {
+    if (closed.getCount() == 0) {
+      return;
+    }
+    try {
+      server.close();
+      redistributor.close();
+      heartbeat.close();
+      pingExecutor.shutdownNow();
+      log.info("dispatcher stopped; {} commit(s) were still queued",
+          pool.pending().size() + pool.assignments().size());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closed.countDown();
+    }
+  }
+
+  RunnerPool pool() {
+    return pool;
+  }
+}

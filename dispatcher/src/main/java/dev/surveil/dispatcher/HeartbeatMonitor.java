@@ -1,0 +1,116 @@
+package dev.surveil.dispatcher;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Reply;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pings every registered runner each interval, all in parallel, each ping with its own timeout
+ * (set in the {@link RunnerClient}), so one frozen runner cannot delay the verdict on the others.
+ * A runner that does not answer {@code pong} is removed and its commit goes back to the front of
+ * the queue. A runner whose previous ping is still outstanding is not pinged again. While no
+ * runner is registered the monitor's thread sleeps. Owns one thread; the ping executor is shared
+ * and owned by the caller.
+ */
+final class HeartbeatMonitor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(HeartbeatMonitor.class);
+
+  private final RunnerPool pool;
+  private final RunnerClient client;
+  private final ExecutorService pingExecutor;
+  private final long intervalNanos;
+  private final Set<HostAndPort> outstanding = ConcurrentHashMap.newKeySet();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final Thread thread;
+
+  HeartbeatMonitor(RunnerPool pool, RunnerClient client, ExecutorService pingExecutor,
+      Duration interval) {
+    this.pool = pool;
+    this.client = client;
+    this.pingExecutor = pingExecutor;
+    this.intervalNanos = interval.toNanos();
+    this.thread = new Thread(this::run, "dispatcher-heartbeat");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    try {
+      while (pool.awaitRunners()) {
+        sweep();
+        if (stopped.await(intervalNanos, TimeUnit.NANOSECONDS)) {
+          return;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Starts one ping to every registered runner that has none outstanding; does not wait. */
+  void sweep() {
+    for (HostAndPort runner : pool.runners()) {
+      if (outstanding.add(runner)) {
+        try {
+          pingExecutor.execute(() -> ping(runner));
+        } catch (RejectedExecutionException e) {
+          outstanding.remove(runner);
+          return; // shutting down
+        }
+      }
+    }
+  }
+
+  private void ping(HostAndPort runner) {
+    try {
+      String problem;
+      try {
+        Reply reply = client.send(runner, new Ping());
+        problem = reply == Reply.PONG ? null : "answered '" + reply.text() + "' to ping";
+      } catch (IOException e) {
+        problem = e.getMessage() == null ? e.toString() : e.getMessage();
+      }
+      if (problem != null && stopped.getCount() > 0) {
+        evict(runner, problem);
+      }
+    } finally {
+      outstanding.remove(runner);
+    }
+  }
+
+  private void evict(HostAndPort runner, String problem) {
+    Optional<RunnerPool.Removed> removed = pool.remove(runner);
+    if (removed.isEmpty()) {
+      return;
+    }
+    CommitId lost = removed.get().requeued();
+    if (lost != null) {
+      log.warn("removed runner {}: {}; commit {} goes back to the front of the queue", runner,
+          problem, lost);
+    } else {
+      log.warn("removed runner {}: {}", runner, problem);
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stopped.countDown();
+    thread.interrupt();
+    thread.join(5_000);
+  }
+}

@@ -1,0 +1,90 @@
+package dev.surveil.dispatcher;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.RunTest;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The thread that hands pending commits to idle runners with {@code runtest}. It sleeps on the
+ * {@link RunnerPool} until there is both a pending commit and an idle runner; when every idle
+ * runner answers {@code BUSY} or cannot be reached it backs off (100 ms doubling to 2 s, cut
+ * short by any change in the pool). Owns one thread; thread-safe to start and close.
+ */
+final class Redistributor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Redistributor.class);
+  private static final Duration MIN_BACKOFF = Duration.ofMillis(100);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(2);
+
+  private final RunnerPool pool;
+  private final RunnerClient client;
+  private final Thread thread;
+
+  Redistributor(RunnerPool pool, RunnerClient client) {
+    this.pool = pool;
+    this.client = client;
+    this.thread = new Thread(this::run, "dispatcher-redistributor");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    long backoff = MIN_BACKOFF.toNanos();
+    try {
+      Optional<RunnerPool.Work> work;
+      while ((work = pool.takeWork()).isPresent()) {
+        if (place(work.get())) {
+          backoff = MIN_BACKOFF.toNanos();
+        } else {
+          pool.awaitChange(backoff);
+          backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Offers the commit to each idle runner in turn; true once one accepted it. */
+  boolean place(RunnerPool.Work work) {
+    CommitId commit = work.commit();
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
+      for (HostAndPort runner : work.idleRunners()) {
+        Reply reply;
+        try {
+          reply = client.send(runner, new RunTest(commit));
+        } catch (IOException e) {
+          log.debug("runner {} did not take commit {}: {}", runner, commit, e.toString());
+          continue; // the heartbeat decides whether it is dead
+        }
+        if (reply == Reply.OK) {
+          if (pool.assign(commit, runner)) {
+            log.info("dispatched commit {} to runner {}", commit, runner);
+          } else {
+            log.warn("runner {} took commit {} but left the pool meanwhile; it stays queued",
+                runner, commit);
+          }
+          return true;
+        }
+        log.debug("runner {} answered {} to commit {}", runner, reply.text(), commit);
+      }
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    pool.close();
+    thread.interrupt();
+    thread.join(5_000);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.surveil.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.net.LineClient;
+import dev.surveil.net.LineServer;
+import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Register;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
+import dev.surveil.protocol.Results;
+import dev.surveil.protocol.RunTest;
+import dev.surveil.protocol.Status;
+import dev.surveil.time.Ticker;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The dispatcher over real sockets, with in-process fake runners. */
+class DispatcherServiceTest {
+  private static final CommitId COMMIT = new CommitId("0123456789abcdef0123456789abcdef01234567");
+
+  @TempDir
+  Path dir;
+  private DispatcherService dispatcher;
+  private HostAndPort dispatcherAddress;
+  private final BlockingQueue<Request> runnerRequests = new LinkedBlockingQueue<>();
+  private LineServer runner;
+  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
+
+  @BeforeEach
+  void setUp() throws Exception {
+    dispatcher = new DispatcherService(new DispatcherService.Config(
+        new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
+        Duration.ofSeconds(1), ServerOptions.DEFAULT));
+    dispatcher.start();
+    dispatcherAddress = new HostAndPort("127.0.0.1", dispatcher.localAddress().getPort());
+    runner = new LineServer("fake-runner", new InetSocketAddress("127.0.0.1", 0), request -> {
+      runnerRequests.add(request);
+      return request instanceof Ping ? Reply.PONG : Reply.OK;
+    }, ServerOptions.DEFAULT, Ticker.SYSTEM);
+    runner.start();
+  }
+
+  @AfterEach
+  void tearDown() {
+    runner.close();
+    dispatcher.close();
+  }
+
+  @Test
+  void dispatchedCommitReachesARegisteredRunnerAndItsResultIsStored() throws Exception {
+    assertThat(client.send(dispatcherAddress, new Status())).isEqualTo(Reply.OK);
+    assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.NO_RUNNERS);
+    assertThat(client.send(dispatcherAddress,
+        new Register("127.0.0.1", runner.localAddress().getPort()))).isEqualTo(Reply.OK);
+    assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.OK);
+    Request request;
+    do {
+      request = runnerRequests.poll(10, TimeUnit.SECONDS);
+      assertThat(request).isNotNull();
+    } while (request instanceof Ping);
+    assertThat(request).isEqualTo(new RunTest(COMMIT));
+    String report = "1 tests: a:b\nc\n";
+    assertThat(client.send(dispatcherAddress, new Results(COMMIT, report))).isEqualTo(Reply.OK);
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo(report);
+  }
+
+  @Test
+  void aRunnerThatStopsAnsweringIsRemovedFromThePool() throws Exception {
+    client.send(dispatcherAddress, new Register("127.0.0.1", runner.localAddress().getPort()));
+    assertThat(runnerRequests.poll(10, TimeUnit.SECONDS)).isEqualTo(new Ping());
+    runner.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.pool().runners().isEmpty());
+    assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.NO_RUNNERS);
+  }
+
+  @Test
+  void answersGarbageWithInvalidCommandAndKeepsServing() throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", dispatcherAddress.port())) {
+      socket.getOutputStream().write("hello there\n".getBytes());
+      String reply = new String(socket.getInputStream().readAllBytes());
+      assertThat(reply).isEqualTo("Invalid command");
+    }
+    assertThat(client.send(dispatcherAddress, new Status())).isEqualTo(Reply.OK);
+  }
+}

@@ -1,0 +1,94 @@
+package dev.surveil.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.net.NamedThreadFactory;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Reply;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HeartbeatMonitorTest {
+  private static final HostAndPort A = new HostAndPort("localhost", 8901);
+  private static final HostAndPort B = new HostAndPort("localhost", 8902);
+  private static final CommitId C1 = new CommitId("aaaa1111");
+
+  private final RunnerPool pool = new RunnerPool();
+  private final FakeRunners runners = new FakeRunners();
+  private final ExecutorService pings =
+      Executors.newCachedThreadPool(new NamedThreadFactory("test-ping", true));
+  private final CountDownLatch release = new CountDownLatch(1);
+  // an hour: sweeps run only when a test calls sweep()
+  private final HeartbeatMonitor monitor =
+      new HeartbeatMonitor(pool, runners, pings, Duration.ofHours(1));
+
+  @AfterEach
+  void tearDown() throws Exception {
+    release.countDown();
+    monitor.close();
+    pings.shutdownNow();
+    assertThat(pings.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void keepsRunnersThatAnswerPong() throws Exception {
+    runners.answer(A, Reply.OK);
+    pool.register(A);
+    monitor.sweep();
+    assertThat(runners.sent.poll(10, TimeUnit.SECONDS))
+        .isEqualTo(new FakeRunners.Sent(A, new Ping()));
+    // the next sweep pings again once the first ping has completed
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      monitor.sweep();
+      assertThat(runners.sent.poll(100, TimeUnit.MILLISECONDS)).isNotNull();
+    });
+    assertThat(pool.runners()).containsExactly(A);
+  }
+
+  @Test
+  void removesADeadRunnerAndRequeuesItsCommit() {
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.assign(C1, A);
+    monitor.sweep();
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.runners().isEmpty());
+    assertThat(pool.pending()).containsExactly(C1);
+  }
+
+  @Test
+  void aFrozenRunnerDoesNotDelayTheVerdictOnOthers() {
+    runners.freeze(A, release);
+    pool.register(A);
+    pool.register(B); // dead
+    monitor.sweep();
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.runners().equals(java.util.List.of(A)));
+    monitor.sweep(); // A's ping is still outstanding: not pinged twice
+    release.countDown();
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.runners().isEmpty());
+    assertThat(runners.sent.stream().filter(s -> s.runner().equals(A)).count()).isEqualTo(1);
+  }
+
+  @Test
+  void thePingThreadRunsEachIntervalWhileRunnersAreRegistered() throws Exception {
+    HeartbeatMonitor fast = new HeartbeatMonitor(pool, runners, pings, Duration.ofMillis(20));
+    try {
+      runners.answer(A, Reply.OK);
+      fast.start();
+      assertThat(runners.sent.poll(200, TimeUnit.MILLISECONDS)).isNull(); // no runners: asleep
+      pool.register(A);
+      for (int i = 0; i < 3; i++) {
+        assertThat(runners.sent.poll(10, TimeUnit.SECONDS)).isNotNull();
+      }
+    } finally {
+      fast.close();
+    }
+  }
+}

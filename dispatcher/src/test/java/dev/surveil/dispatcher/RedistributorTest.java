@@ -1,0 +1,78 @@
+package dev.surveil.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.RunTest;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RedistributorTest {
+  private static final HostAndPort A = new HostAndPort("localhost", 8901);
+  private static final HostAndPort B = new HostAndPort("localhost", 8902);
+  private static final CommitId C1 = new CommitId("aaaa1111");
+  private static final CommitId C2 = new CommitId("bbbb2222");
+
+  private final RunnerPool pool = new RunnerPool();
+  private final FakeRunners runners = new FakeRunners();
+  private final Redistributor redistributor = new Redistributor(pool, runners);
+
+  @AfterEach
+  void tearDown() throws Exception {
+    redistributor.close();
+  }
+
+  @Test
+  void placeSkipsBusyAndUnreachableRunners() {
+    runners.answer(A, Reply.BUSY);
+    runners.answer(B, Reply.OK);
+    pool.register(A);
+    pool.register(B);
+    pool.enqueue(C1);
+    assertThat(redistributor.place(new RunnerPool.Work(C1, List.of(A, B)))).isTrue();
+    assertThat(pool.assignments()).containsEntry(C1, B);
+  }
+
+  @Test
+  void placeFailsWhenEveryRunnerRefuses() {
+    runners.answer(A, Reply.BUSY);
+    pool.register(A);
+    pool.register(B); // unreachable
+    pool.enqueue(C1);
+    assertThat(redistributor.place(new RunnerPool.Work(C1, List.of(A, B)))).isFalse();
+    assertThat(pool.pending()).containsExactly(C1);
+  }
+
+  @Test
+  void handsQueuedCommitsToIdleRunnersInOrder() throws Exception {
+    runners.answer(A, Reply.OK);
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.enqueue(C2);
+    redistributor.start();
+    FakeRunners.Sent first = runners.sent.poll(10, TimeUnit.SECONDS);
+    assertThat(first).isEqualTo(new FakeRunners.Sent(A, new RunTest(C1)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.assignments().containsKey(C1));
+    assertThat(runners.sent.poll(200, TimeUnit.MILLISECONDS)).isNull(); // A is busy with C1
+    pool.complete(C1);
+    assertThat(runners.sent.poll(10, TimeUnit.SECONDS))
+        .isEqualTo(new FakeRunners.Sent(A, new RunTest(C2)));
+  }
+
+  @Test
+  void retriesABusyRunnerUntilItAccepts() throws Exception {
+    runners.answer(A, Reply.BUSY);
+    pool.register(A);
+    pool.enqueue(C1);
+    redistributor.start();
+    assertThat(runners.sent.poll(10, TimeUnit.SECONDS)).isNotNull();
+    runners.answer(A, Reply.OK);
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.assignments().containsKey(C1));
+  }
+}

@@ -1,0 +1,46 @@
+package dev.surveil.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.surveil.protocol.CommitId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResultStoreTest {
+  private static final CommitId COMMIT = new CommitId("0123456789abcdef0123456789abcdef01234567");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void storesTheReportByteForByteUnderTheCommitId() throws Exception {
+    ResultStore store = new ResultStore(dir.resolve("test_results"));
+    String report = "line one: with colons\nline two\n\u00e9\u6f22\n" + "x".repeat(5000);
+    assertThat(store.store(COMMIT, report)).isTrue();
+    Path file = dir.resolve("test_results").resolve(COMMIT.value());
+    assertThat(Files.readString(file)).isEqualTo(report);
+    assertThat(store.has(COMMIT)).isTrue();
+  }
+
+  @Test
+  void neverOverwritesAnExistingResult() throws Exception {
+    ResultStore store = new ResultStore(dir);
+    assertThat(store.store(COMMIT, "first")).isTrue();
+    assertThat(store.store(COMMIT, "second")).isFalse();
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("first");
+  }
+
+  @Test
+  void leavesNoTemporaryFilesAndCleansUpThoseACrashLeft() throws Exception {
+    Files.writeString(dir.resolve(".incoming-123.tmp"), "half a report");
+    ResultStore store = new ResultStore(dir);
+    store.store(COMMIT, "report");
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).extracting(p -> p.getFileName().toString())
+          .containsExactly(COMMIT.value());
+    }
+  }
+}

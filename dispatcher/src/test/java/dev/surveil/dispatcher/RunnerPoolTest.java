@@ -1,0 +1,118 @@
+package dev.surveil.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.CommitId;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RunnerPoolTest {
+  private static final HostAndPort A = new HostAndPort("localhost", 8901);
+  private static final HostAndPort B = new HostAndPort("localhost", 8902);
+  private static final CommitId C1 = new CommitId("aaaa1111");
+  private static final CommitId C2 = new CommitId("bbbb2222");
+  private static final CommitId C3 = new CommitId("cccc3333");
+
+  private final RunnerPool pool = new RunnerPool();
+
+  @Test
+  void queuesCommitsInArrivalOrderAndRefusesDuplicates() throws Exception {
+    pool.register(A);
+    assertThat(pool.enqueue(C1)).isEqualTo(RunnerPool.Enqueued.QUEUED);
+    assertThat(pool.enqueue(C2)).isEqualTo(RunnerPool.Enqueued.QUEUED);
+    assertThat(pool.enqueue(C1)).isEqualTo(RunnerPool.Enqueued.ALREADY_PENDING);
+    assertThat(pool.pending()).containsExactly(C1, C2);
+    assertThat(pool.takeWork()).get().extracting(RunnerPool.Work::commit).isEqualTo(C1);
+    assertThat(pool.assign(C1, A)).isTrue();
+    assertThat(pool.enqueue(C1)).isEqualTo(RunnerPool.Enqueued.ALREADY_ASSIGNED);
+  }
+
+  @Test
+  void removedRunnersCommitGoesBackToTheFrontOfTheQueue() {
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.enqueue(C2);
+    assertThat(pool.assign(C1, A)).isTrue();
+    pool.enqueue(C3);
+    Optional<RunnerPool.Removed> removed = pool.remove(A);
+    assertThat(removed).get().extracting(RunnerPool.Removed::requeued).isEqualTo(C1);
+    assertThat(pool.pending()).containsExactly(C1, C2, C3);
+    assertThat(pool.assignments()).isEmpty();
+    assertThat(pool.remove(A)).isEmpty();
+  }
+
+  @Test
+  void runnerThatRegistersAgainWhileBusyLosesItsCommitToTheQueue() {
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.assign(C1, A);
+    assertThat(pool.register(A)).contains(C1);
+    assertThat(pool.pending()).containsExactly(C1);
+  }
+
+  @Test
+  void completingACommitFreesItsRunner() throws Exception {
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.assign(C1, A);
+    pool.enqueue(C2);
+    assertThat(pool.complete(C1)).contains(A);
+    RunnerPool.Work work = pool.takeWork().orElseThrow();
+    assertThat(work.commit()).isEqualTo(C2);
+    assertThat(work.idleRunners()).containsExactly(A);
+  }
+
+  @Test
+  void assignRefusesARunnerThatIsBusyOrGone() {
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.enqueue(C2);
+    assertThat(pool.assign(C1, A)).isTrue();
+    assertThat(pool.assign(C2, A)).isFalse();
+    assertThat(pool.assign(C2, B)).isFalse();
+    assertThat(pool.pending()).containsExactly(C2);
+  }
+
+  @Test
+  void takeWorkWaitsForBothACommitAndAnIdleRunner() throws Exception {
+    CompletableFuture<Optional<RunnerPool.Work>> taken = CompletableFuture.supplyAsync(() -> {
+      try {
+        return pool.takeWork();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    pool.enqueue(C1);
+    assertThat(taken).isNotDone();
+    pool.register(B);
+    assertThat(taken.get(10, TimeUnit.SECONDS)).get()
+        .extracting(RunnerPool.Work::commit).isEqualTo(C1);
+  }
+
+  @Test
+  void closeReleasesWaitingThreads() throws Exception {
+    CompletableFuture<Optional<RunnerPool.Work>> taken = CompletableFuture.supplyAsync(() -> {
+      try {
+        return pool.takeWork();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    pool.close();
+    assertThat(taken.get(10, TimeUnit.SECONDS)).isEmpty();
+    assertThat(pool.awaitRunners()).isFalse();
+  }
+
+  @Test
+  void idleRunnersAreOfferedInRotation() throws Exception {
+    pool.register(A);
+    pool.register(B);
+    pool.enqueue(C1);
+    HostAndPort first = pool.takeWork().orElseThrow().idleRunners().get(0);
+    HostAndPort second = pool.takeWork().orElseThrow().idleRunners().get(0);
+    assertThat(first).isNotEqualTo(second);
+  }
+}
