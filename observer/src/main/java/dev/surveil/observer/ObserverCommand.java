@@ -1,0 +1,118 @@
+package dev.surveil.observer;
+
+import dev.surveil.cli.CommandRunner;
+import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.HostPortConverter;
+import dev.surveil.cli.Verbosity;
+import dev.surveil.net.HostAndPort;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code observer} program: parses its options, opens the clone and runs an
+ * {@link ObserverService} until the process is stopped. Not thread-safe (one use per instance).
+ */
+@Command(name = "observer", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+    description = "Watches a git repository through its own clone and asks the dispatcher to"
+        + " test every new commit, oldest first.")
+public final class ObserverCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(ObserverCommand.class);
+  /** How long the shutdown hook waits for a poll in progress to end. */
+  private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
+
+  @Mixin
+  private Verbosity verbosity;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--dispatcher-server", paramLabel = "HOST:PORT", defaultValue = "localhost:8888",
+      converter = HostPortConverter.class,
+      description = "Where the dispatcher listens (default: ${DEFAULT-VALUE}).")
+  private HostAndPort dispatcher;
+
+  @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "Time between two polls of the repository, e.g. 500ms, 5s, 1m"
+          + " (default: ${DEFAULT-VALUE}).")
+  private Duration pollInterval;
+
+  @Option(names = "--latest-only",
+      description = "Dispatch only the newest commit of each poll, as the chapter's observer"
+          + " does, instead of every new commit.")
+  private boolean latestOnly;
+
+  @Parameters(index = "0", paramLabel = "REPO",
+      description = "The observer's own clone of the repository to watch; it is reset and pulled"
+          + " from its 'origin' remote at every poll.")
+  private Path repo;
+
+  private final boolean installShutdownHook;
+
+  /** A command for tests: it installs no shutdown hook. */
+  public ObserverCommand() {
+    this(false);
+  }
+
+  private ObserverCommand(boolean installShutdownHook) {
+    this.installShutdownHook = installShutdownHook;
+  }
+
+  public static void main(String[] args) {
+    ObserverCommand command = new ObserverCommand(true);
+    System.exit(CommandRunner.commandLine(command, command::verbose).execute(args));
+  }
+
+  private boolean verbose() {
+    return verbosity != null && verbosity.verbose();
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    verbosity.apply("observer");
+    if (pollInterval.compareTo(Duration.ofMillis(1)) < 0) {
+      throw new ParameterException(spec.commandLine(),
+          "--poll-interval must be at least 1ms, but was '" + typed("--poll-interval") + "'");
+    }
+    ObserverService service;
+    try {
+      service = ObserverService.open(repo, dispatcher, pollInterval, latestOnly);
+    } catch (UnusableCloneException e) {
+      spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
+      return CommandLine.ExitCode.USAGE;
+    }
+    if (installShutdownHook) {
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(service),
+          "observer-shutdown"));
+    }
+    service.start();
+    service.awaitTermination();
+    return CommandLine.ExitCode.OK;
+  }
+
+  /** The value of {@code option} as it was typed. */
+  private String typed(String option) {
+    List<String> values = spec.findOption(option).originalStringValues();
+    return values.isEmpty() ? "" : values.get(values.size() - 1);
+  }
+
+  private static void closeQuietly(ObserverService service) {
+    try {
+      service.close(SHUTDOWN_LIMIT);
+    } catch (RuntimeException e) {
+      log.warn("observer did not stop cleanly: {}", e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.surveil.observer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.net.LineServer;
+import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
+import dev.surveil.protocol.Status;
+import dev.surveil.time.Ticker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A dispatcher for tests: a real {@link LineServer} on the loopback interface that records every
+ * request and answers {@code status} and {@code dispatch} with configurable replies. Thread-safe.
+ */
+final class FakeDispatcher implements AutoCloseable {
+  private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+  /** Replies for the next dispatches, in order; when empty, {@link #dispatchReply} answers. */
+  private final Queue<Reply> scriptedDispatchReplies = new ConcurrentLinkedQueue<>();
+  private volatile Reply statusReply = Reply.OK;
+  private volatile Reply dispatchReply = Reply.OK;
+  private final LineServer server;
+
+  private FakeDispatcher(int port) {
+    server = new LineServer("fake-dispatcher",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), port), this::handle,
+        ServerOptions.DEFAULT, Ticker.SYSTEM);
+  }
+
+  /** A started dispatcher on a free port. */
+  static FakeDispatcher start() {
+    return start(0);
+  }
+
+  /** A started dispatcher on {@code port}. */
+  static FakeDispatcher start(int port) {
+    FakeDispatcher dispatcher = new FakeDispatcher(port);
+    try {
+      dispatcher.server.start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dispatcher;
+  }
+
+  /** A loopback port that nothing listens on (free when this returns). */
+  static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static HostAndPort loopback(int port) {
+    return new HostAndPort(InetAddress.getLoopbackAddress().getHostAddress(), port);
+  }
+
+  private Reply handle(Request request) {
+    requests.add(request);
+    if (request instanceof Status) {
+      return statusReply;
+    }
+    Reply scripted = scriptedDispatchReplies.poll();
+    return scripted != null ? scripted : dispatchReply;
+  }
+
+  HostAndPort address() {
+    return loopback(server.localAddress().getPort());
+  }
+
+  void replyToStatus(Reply reply) {
+    statusReply = reply;
+  }
+
+  void replyToDispatch(Reply reply) {
+    dispatchReply = reply;
+  }
+
+  /** Answers the next dispatches with {@code replies}, in order, then as before. */
+  void scriptDispatchReplies(Reply... replies) {
+    scriptedDispatchReplies.addAll(Arrays.asList(replies));
+  }
+
+  /** Waits up to 10 s for the next request. */
+  Request takeRequest() throws InterruptedException {
+    Request request = requests.poll(10, TimeUnit.SECONDS);
+    assertThat(request).as("a request within 10 s").isNotNull();
+    return request;
+  }
+
+  /** Removes and returns every request received so far, oldest first. */
+  List<Request> drainRequests() {
+    List<Request> drained = new ArrayList<>();
+    requests.drainTo(drained);
+    return drained;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.surveil.observer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.surveil.cli.CommandRunner;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The {@code observer} command line, run in-process. */
+class ObserverCommandTest {
+  @TempDir
+  Path tempDir;
+
+  private record Run(int exitCode, String out, String err) {
+    List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = CommandRunner.commandLine(new ObserverCommand(), () -> false);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exitCode = cli.execute(args);
+    return new Run(exitCode, out.toString(), err.toString());
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDefault() {
+    Run run = run("--help");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("Usage: observer", "--dispatcher-server=HOST:PORT",
+        "default: localhost:8888", "--poll-interval=DURATION", "default: 5s", "--latest-only",
+        "--verbose", "--quiet", "--help", "--version", "REPO");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void versionNamesSurveil() {
+    Run run = run("--version");
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out().strip()).isEqualTo("Surveil 0.1.0");
+  }
+
+  @Test
+  void missingRepoFolderIsOneLineAndExit2() {
+    Path missing = tempDir.resolve("no-such-clone");
+
+    Run run = run(missing.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("observer: " + missing
+        + " does not exist; make the observer's own clone of the repository to watch first:"
+        + " git clone <repository-url> <folder>");
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Test
+  void folderThatIsNotAGitRepositoryIsOneLineAndExit2() {
+    Run run = run(tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).singleElement().asString()
+        .startsWith("observer: " + tempDir + " is not a git repository;")
+        .contains("git clone");
+  }
+
+  @Test
+  void cloneWithoutOriginRemoteIsOneLineAndExit2() throws Exception {
+    Git.init().setDirectory(tempDir.toFile()).call().close();
+
+    Run run = run(tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("observer: " + tempDir
+        + " has no 'origin' remote to pull from; add one: git -C " + tempDir
+        + " remote add origin <repository-url>");
+  }
+
+  @Test
+  void missingRepoArgumentIsAUsageError() {
+    Run run = run();
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("Missing required parameter: 'REPO'");
+  }
+
+  @Test
+  void unreadablePollIntervalIsAClearUsageError() {
+    Run run = run("--poll-interval", "soon", tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines().get(0)).isEqualTo("Invalid value for option '--poll-interval':"
+        + " 'soon' is not a duration; write e.g. 500ms, 5s, 10m or 1h");
+  }
+
+  @Test
+  void zeroPollIntervalIsAClearUsageError() {
+    Run run = run("--poll-interval", "0s", tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines().get(0))
+        .isEqualTo("--poll-interval must be at least 1ms, but was '0s'");
+  }
+
+  @Test
+  void badDispatcherAddressIsAClearUsageError() {
+    Run run = run("--dispatcher-server", "localhost", tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines().get(0)).startsWith("Invalid value for option"
+        + " '--dispatcher-server': expected host:port");
+  }
+}
