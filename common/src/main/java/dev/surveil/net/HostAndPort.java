@@ -25,13 +25,14 @@ public record HostAndPort(String host, int port) {
           + text + "'");
     }
     String port = text.substring(colon + 1);
-    if (port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+    // ASCII only: Character.isDigit and Integer.parseInt also take digits such as '\u0663'
+    if (port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw new IllegalArgumentException("port is not a number in '" + text + "'");
     }
     return new HostAndPort(text.substring(0, colon), Integer.parseInt(port));
   }
 
-  /** An unresolved socket address; it is resolved when a connection is made. */
+  /** A socket address for connecting; the host name is resolved (looked up) here. */
   public InetSocketAddress toSocketAddress() {
     return new InetSocketAddress(host, port);
   }

@@ -47,8 +47,9 @@ public final class LineServer implements AutoCloseable {
   private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
   private final Semaphore connectionPermits;
   private final ExecutorService connections;
-  private ServerSocket serverSocket;
-  private Thread acceptThread;
+  // Written by start(), read by close() and localAddress() from other threads.
+  private volatile ServerSocket serverSocket;
+  private volatile Thread acceptThread;
 
   /**
    * @param name the component name used for thread names, e.g. {@code dispatcher}
@@ -120,6 +121,10 @@ public final class LineServer implements AutoCloseable {
         return;
       }
       openSockets.add(socket);
+      if (state.get() != STARTED) {
+        release(socket); // accepted while close() was running
+        return;
+      }
       try {
         connections.execute(() -> serve(socket));
       } catch (RejectedExecutionException e) {
@@ -190,30 +195,47 @@ public final class LineServer implements AutoCloseable {
     if (previous == CLOSED) {
       return;
     }
-    if (serverSocket != null) {
+    ServerSocket listening = serverSocket;
+    if (listening != null) {
       try {
-        serverSocket.close();
+        listening.close();
       } catch (IOException e) {
         log.debug("closing server socket failed: {}", e.toString());
       }
     }
-    if (acceptThread != null) {
-      acceptThread.interrupt();
+    boolean interrupted = false;
+    // Join the accept thread before closing connections, so that none it accepts during close()
+    // is missed and left to run until its request deadline.
+    Thread accepting = acceptThread;
+    if (accepting != null) {
+      accepting.interrupt();
+      interrupted = !join(accepting);
     }
     for (Socket socket : openSockets) {
       release(socket);
     }
     connections.shutdown();
     try {
-      if (acceptThread != null) {
-        acceptThread.join(5_000);
-      }
       if (!connections.awaitTermination(5, TimeUnit.SECONDS)) {
         throw new IllegalStateException(name + " server: connection threads still running");
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
     log.debug("server={} closed", name);
+  }
+
+  /** Waits up to 5 seconds for {@code thread}; false if interrupted while waiting. */
+  private static boolean join(Thread thread) {
+    try {
+      thread.join(5_000);
+      return true;
+    } catch (InterruptedException e) {
+      return false;
+    }
   }
 }

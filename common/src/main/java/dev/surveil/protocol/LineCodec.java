@@ -48,7 +48,8 @@ public final class LineCodec {
         () -> new ProtocolException("unknown command: " + CommitId.quote(keyword)));
     if (!command.hasArguments()) {
       if (colon >= 0) {
-        throw new ProtocolException(command.token() + " takes no arguments: " + CommitId.quote(text));
+        throw new ProtocolException(
+            command.token() + " takes no arguments: " + CommitId.quote(text));
       }
       return command == Command.STATUS ? new Status() : new Ping();
     }
@@ -86,7 +87,7 @@ public final class LineCodec {
   }
 
   static int parseLength(String length) throws ProtocolException {
-    if (length.isEmpty() || length.length() > 10 || !length.chars().allMatch(Character::isDigit)) {
+    if (length.length() > 10 || !isAsciiDigits(length)) {
       throw new ProtocolException("report length is not a number: " + CommitId.quote(length));
     }
     long value = Long.parseLong(length);
@@ -96,13 +97,19 @@ public final class LineCodec {
     return (int) value;
   }
 
+  // Character.isDigit (and Integer.parseInt) also take non-ASCII digits such as '\u0663', which
+  // would break format(parse(line)).equals(line); the wire uses ASCII digits only.
+  private static boolean isAsciiDigits(String text) {
+    return !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
   private static Register parseRegister(String args) throws ProtocolException {
     int colon = args.lastIndexOf(':');
     if (colon < 0) {
       throw new ProtocolException("register needs <host>:<port>: " + CommitId.quote(args));
     }
     String port = args.substring(colon + 1);
-    if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+    if (port.length() > 5 || !isAsciiDigits(port)) {
       throw new ProtocolException("register port is not a number: " + CommitId.quote(port));
     }
     return new Register(args.substring(0, colon), Integer.parseInt(port));

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * <ol>
  *   <li>it is {@code results:<commit>:<length>:} followed by {@code <length>} bytes of report;
  *   <li>a {@code \n} arrives (a {@code \r} before it is dropped);
- *   <li>the bytes so far are exactly {@code status} or {@code ping};
+ *   <li>the bytes so far are exactly {@code status} or {@code ping} (perhaps followed by a
+ *       {@code \r} whose {@code \n} has not arrived);
  *   <li>the stream ends (the peer half-closed or closed the connection);
  *   <li>the stream stays quiet for one read timeout of the underlying stream (the server sets a
  *       short {@code SO_TIMEOUT}) and the bytes so far parse as a request. This is how a peer
@@ -25,7 +26,8 @@ import java.util.Arrays;
  * </ol>
  * A line longer than {@link Limits#maxLineBytes()}, a report longer than
  * {@link Limits#maxReportBytes()} (refused from its header, before any of it is buffered), an
- * unknown keyword, or no complete request before the deadline raise {@link ProtocolException}.
+ * unknown keyword, or no complete request before the deadline (checked before every read, so a
+ * peer trickling bytes is cut off too) raise {@link ProtocolException}.
  */
 public final class MessageReader {
   private static final byte[] RESULTS_PREFIX =
@@ -63,6 +65,11 @@ public final class MessageReader {
       if (complete != null) {
         return complete;
       }
+      // Checked before every read, not only after a quiet one: a peer trickling a byte at a time
+      // must not hold the connection past the deadline either.
+      if (ticker.read() - deadline >= 0) {
+        throw stalled();
+      }
       if (length == buffer.length) {
         buffer = Arrays.copyOf(buffer, nextCapacity());
       }
@@ -74,10 +81,6 @@ public final class MessageReader {
         if (unterminated != null) {
           return unterminated;
         }
-        if (ticker.read() - deadline >= 0) {
-          throw new ProtocolException("no complete request within " + timeoutNanos / 1_000_000
-              + " ms after " + length + " bytes" + (length == 0 ? "" : ": " + quotedBuffer()));
-        }
         continue;
       }
       if (n < 0) {
@@ -85,6 +88,11 @@ public final class MessageReader {
       }
       length += n;
     }
+  }
+
+  private ProtocolException stalled() {
+    return new ProtocolException("no complete request within " + timeoutNanos / 1_000_000
+        + " ms after " + length + " bytes" + (length == 0 ? "" : ": " + quotedBuffer()));
   }
 
   private Request completeRequest() throws ProtocolException {
@@ -102,7 +110,8 @@ public final class MessageReader {
       throw new ProtocolException("request longer than " + limits.maxLineBytes()
           + " bytes without a newline");
     }
-    String text = text(0, length);
+    // A \r may be the first half of a \r\n whose \n has not arrived yet.
+    String text = text(0, length > 0 && buffer[length - 1] == '\r' ? length - 1 : length);
     if (text.equals(Command.STATUS.token()) || text.equals(Command.PING.token())) {
       return LineCodec.parseRequest(text);
     }
@@ -151,9 +160,13 @@ public final class MessageReader {
     if (length == 0) {
       throw new EOFException("connection closed before a request arrived");
     }
-    if (isResults()) {
-      throw new ProtocolException("connection closed after " + Math.max(0, length - reportStart)
+    if (reportStart >= 0) {
+      throw new ProtocolException("connection closed after " + (length - reportStart)
           + " of " + reportLength + " report bytes");
+    }
+    if (isResults()) {
+      throw new ProtocolException("connection closed inside the results header: "
+          + quotedBuffer());
     }
     return LineCodec.parseRequest(text(0, length));
   }

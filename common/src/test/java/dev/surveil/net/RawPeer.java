@@ -1,0 +1,76 @@
+package dev.surveil.net;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A client that writes raw bytes and reads raw replies, as the chapter's Python programs do:
+ * no terminator unless the test sends one, and the reply is whatever arrives before the server
+ * closes. Not thread-safe.
+ */
+final class RawPeer implements AutoCloseable {
+  private final Socket socket;
+
+  private RawPeer(Socket socket) {
+    this.socket = socket;
+  }
+
+  /** Connects; every read then waits at most {@code readTimeout}. */
+  static RawPeer connect(InetSocketAddress address, Duration readTimeout) throws IOException {
+    Socket socket = new Socket();
+    try {
+      socket.setTcpNoDelay(true);
+      socket.connect(address, 2_000);
+      socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
+      return new RawPeer(socket);
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /** Sends {@code text} in one write and leaves the connection open for writing. */
+  RawPeer send(String text) throws IOException {
+    return send(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  RawPeer send(byte[] bytes) throws IOException {
+    socket.getOutputStream().write(bytes);
+    socket.getOutputStream().flush();
+    return this;
+  }
+
+  /** Reads until the server closes the connection; a reset instead of a close fails. */
+  String readToEnd() throws IOException {
+    ByteArrayOutputStream reply = new ByteArrayOutputStream();
+    socket.getInputStream().transferTo(reply);
+    return reply.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Reads until the server closes or resets the connection, and returns what arrived. */
+  String readUntilClosedOrReset() throws IOException {
+    ByteArrayOutputStream reply = new ByteArrayOutputStream();
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[1024];
+    try {
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        reply.write(buffer, 0, n);
+      }
+    } catch (SocketException reset) {
+      // what arrived before the reset is the answer
+    }
+    return reply.toString(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public void close() throws IOException {
+    socket.close();
+  }
+}

@@ -1,0 +1,251 @@
+package dev.surveil.protocol;
+
+import static dev.surveil.protocol.LineCodecTest.COMMIT;
+import static dev.surveil.protocol.LineCodecTest.ID;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.surveil.protocol.ScriptedInputStream.Afterwards;
+import dev.surveil.testing.FakeTicker;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Reading one request from a byte stream however it is split into reads, with the stream's
+ * quiet periods, its end, the size limits and the deadline. No sockets: streams are scripted and
+ * time is a {@link FakeTicker}.
+ */
+class MessageReaderTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private final FakeTicker ticker = new FakeTicker();
+
+  static Stream<Arguments> requests() {
+    return LineCodecTest.requests();
+  }
+
+  @ParameterizedTest
+  @MethodSource("requests")
+  void readsEachRequestSentOneBytePerRead(String line, Request request) throws IOException {
+    var in = new ScriptedInputStream().send(MessageWriter.encode(request)).chunksOf(1);
+
+    assertThat(read(in)).isEqualTo(request);
+  }
+
+  @ParameterizedTest
+  @MethodSource("requests")
+  void readsEachUnterminatedRequestSentOneBytePerRead(String line, Request request)
+      throws IOException {
+    var in = new ScriptedInputStream().send(line).chunksOf(1).afterwards(Afterwards.QUIET);
+
+    assertThat(read(in)).isEqualTo(request);
+    assertThat(in.consumed()).isEqualTo(line.getBytes(StandardCharsets.UTF_8).length);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 7, 64})
+  void readsResultsReportWithNewlinesSplitAcrossReads(int chunk) throws IOException {
+    String report = "PassingTest ok\nFailingTest: FAILED: 1 + 1 should be 3\n\n"
+        + "caf\u00e9 \u2713\r\nend\n";
+    Results results = new Results(COMMIT, report);
+    var in = new ScriptedInputStream().send(MessageWriter.encode(results)).chunksOf(chunk)
+        .afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(results);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"status", "ping"})
+  void completesUnterminatedKeywordAtOnce(String keyword) throws IOException {
+    var in = new ScriptedInputStream().send(keyword).afterwards(Afterwards.FAIL);
+
+    assertThat(read(in).command().token()).isEqualTo(keyword);
+  }
+
+  @Test
+  void completesUnterminatedDispatchAfterQuietPeriod() throws IOException {
+    var in = new ScriptedInputStream().send("dispatch:" + ID).afterwards(Afterwards.QUIET);
+
+    assertThat(read(in)).isEqualTo(new Dispatch(COMMIT));
+    assertThat(in.quietReads()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsWaitingThroughQuietPeriodsWhileRequestIsIncomplete() throws IOException {
+    var in = new ScriptedInputStream()
+        .send("disp").quiet()
+        .send("atch:01").quiet()
+        .send(ID.substring(2)).afterwards(Afterwards.QUIET);
+
+    assertThat(read(in)).isEqualTo(new Dispatch(COMMIT));
+    assertThat(in.quietReads()).isEqualTo(3);
+  }
+
+  @Test
+  void doesNotCompleteResultsOnQuietPeriod() throws IOException {
+    var in = new ScriptedInputStream().send("results:" + ID + ":5:ab").quiet().send("cde")
+        .afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(new Results(COMMIT, "abcde"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\n", "\r\n"})
+  void acceptsDispatchWithTerminator(String terminator) throws IOException {
+    var in = new ScriptedInputStream().send("dispatch:" + ID + terminator).chunksOf(1)
+        .afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(new Dispatch(COMMIT));
+  }
+
+  @Test
+  void acceptsCrLfSplitBetweenReads() throws IOException {
+    var in = new ScriptedInputStream().send("status\r").send("\n").afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(new Status());
+  }
+
+  @Test
+  void stalledPeerHitsTheDeadline() {
+    var in = new ScriptedInputStream().send("dis").afterwards(Afterwards.QUIET)
+        .onQuiet(() -> ticker.advance(Duration.ofSeconds(1)));
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("no complete request within 10000 ms after 3 bytes: 'dis'");
+    assertThat(in.quietReads()).isEqualTo(10);
+  }
+
+  @Test
+  void silentPeerHitsTheDeadline() {
+    var in = new ScriptedInputStream().afterwards(Afterwards.QUIET)
+        .onQuiet(() -> ticker.advance(Duration.ofMillis(2500)));
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("no complete request within 10000 ms after 0 bytes");
+    assertThat(in.quietReads()).isEqualTo(4);
+  }
+
+  @Test
+  void peerStalledInsideReportHitsTheDeadline() {
+    String sent = "results:" + ID + ":10:abc";
+    var in = new ScriptedInputStream().send(sent)
+        .afterwards(Afterwards.QUIET).onQuiet(() -> ticker.advance(Duration.ofSeconds(5)));
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("no complete request within 10000 ms after " + sent.length() + " bytes: '"
+            + sent + "'");
+  }
+
+  @Test
+  void peerTricklingBytesHitsTheDeadline() {
+    var in = new ScriptedInputStream().send("results:" + ID + ":1000:" + "x".repeat(1000))
+        .chunksOf(1).afterwards(Afterwards.FAIL)
+        .onData(() -> ticker.advance(Duration.ofSeconds(1)));
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith("no complete request within 10000 ms after ");
+    assertThat(in.consumed()).isBetween(10L, 11L);
+  }
+
+  @Test
+  void reportsEndOfStreamBeforeAnyByte() {
+    var in = new ScriptedInputStream().end();
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(EOFException.class)
+        .hasMessage("connection closed before a request arrived");
+  }
+
+  @Test
+  void refusesEndOfStreamInsideReport() {
+    var in = new ScriptedInputStream().send("results:" + ID + ":10:").send("abc").end();
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("connection closed after 3 of 10 report bytes");
+  }
+
+  @Test
+  void refusesEndOfStreamInsideResultsHeader() {
+    var in = new ScriptedInputStream().send("results:0123:1").end();
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("connection closed inside the results header: 'results:0123:1'");
+  }
+
+  @Test
+  void completesUnterminatedRequestAtEndOfStream() throws IOException {
+    var in = new ScriptedInputStream().send("runtest:" + ID).end();
+
+    assertThat(read(in)).isEqualTo(new RunTest(COMMIT));
+  }
+
+  @Test
+  void refusesTruncatedKeywordAtEndOfStream() {
+    var in = new ScriptedInputStream().send("stat").end();
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("unknown command: 'stat'");
+  }
+
+  @Test
+  void refusesUnknownKeywordFromItsFirstByte() {
+    var in = new ScriptedInputStream().send("GET / HTTP/1.1\r\nHost: x\r\n\r\n").chunksOf(1)
+        .afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("unknown command: 'G'");
+    assertThat(in.consumed()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesBinaryGarbage() {
+    byte[] garbage = new byte[4096];
+    for (int i = 0; i < garbage.length; i++) {
+      garbage[i] = (byte) (i * 31 + 7);
+    }
+    var in = new ScriptedInputStream().send(garbage).afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageStartingWith("unknown command: '");
+    assertThat(in.consumed()).isLessThanOrEqualTo(Limits.DEFAULT.maxLineBytes());
+  }
+
+  @Test
+  void refusesKnownKeywordWithBadArguments() {
+    var in = new ScriptedInputStream().send("status:now\n").afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("status takes no arguments: 'status:now'");
+  }
+
+  @Test
+  void refusesNonHexCommitInResultsHeader() {
+    var in = new ScriptedInputStream().send("results:../../x:3:abc").afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("not a commit id (4-64 hex characters): '../../x'");
+  }
+
+  private Request read(ScriptedInputStream in) throws IOException {
+    return new MessageReader(in, Limits.DEFAULT, ticker, TIMEOUT).readRequest();
+  }
+}
