@@ -1,0 +1,84 @@
+package dev.surveil.runner;
+
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Results;
+import dev.surveil.runner.execution.TestExecutor;
+import dev.surveil.runner.execution.TestRunSummary;
+import dev.surveil.time.Ticker;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Tests one commit: checks it out, runs its tests and sends the report to the dispatcher. Every
+ * outcome, a failed checkout included, is reported, so the dispatcher always hears back. Not
+ * thread-safe: the runner runs one job at a time.
+ */
+final class CommitTestJob implements TestJob {
+  private static final Logger log = LoggerFactory.getLogger(CommitTestJob.class);
+
+  private final RepositoryCheckout checkout;
+  private final TestExecutor executor;
+  private final DispatcherClient dispatcher;
+  private final Ticker ticker;
+
+  CommitTestJob(RepositoryCheckout checkout, TestExecutor executor, DispatcherClient dispatcher,
+      Ticker ticker) {
+    this.checkout = checkout;
+    this.executor = executor;
+    this.dispatcher = dispatcher;
+    this.ticker = ticker;
+  }
+
+  @Override
+  public void run(CommitId commit) throws InterruptedException {
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
+      log.info("started testing commit {}", commit);
+      TestRunSummary summary = test(commit);
+      log.info("finished testing commit {} outcome={} tests={} passed={} failed={} skipped={}"
+          + " duration={}ms", commit, summary.outcome(), summary.tests().size(),
+          summary.passed(), summary.failed(), summary.skipped(), summary.duration().toMillis());
+      deliver(summary);
+    }
+  }
+
+  private TestRunSummary test(CommitId commit) throws InterruptedException {
+    long start = ticker.read();
+    try {
+      checkout.checkout(commit);
+    } catch (IOException e) {
+      log.warn("cannot check out commit {}: {}", commit, e.getMessage());
+      return TestRunSummary.error(commit, e.getMessage(), since(start));
+    }
+    try {
+      return executor.run(checkout.directory(), commit);
+    } catch (RuntimeException e) {
+      log.error("running the tests of commit {} failed", commit, e);
+      return TestRunSummary.error(commit, "the runner could not run the tests: " + e,
+          since(start));
+    }
+  }
+
+  private Duration since(long startNanos) {
+    return Duration.ofNanos(ticker.read() - startNanos);
+  }
+
+  private void deliver(TestRunSummary summary) {
+    CommitId commit = summary.commit();
+    try {
+      Reply reply = dispatcher.send(new Results(commit, summary.report()));
+      if (reply == Reply.OK) {
+        log.info("delivered results for commit {}", commit);
+      } else {
+        log.error("dispatcher {} refused results for commit {} reply={}", dispatcher.address(),
+            commit, reply.text());
+      }
+    } catch (IOException e) {
+      log.error("cannot deliver results for commit {} to dispatcher {}: {}", commit,
+          dispatcher.address(), e.toString());
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.surveil.runner;
+
+import dev.surveil.protocol.CommitId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.ResetCommand.ResetType;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.errors.RepositoryNotFoundException;
+import org.eclipse.jgit.lib.AbbreviatedObjectId;
+import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectReader;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * The runner's own clone of the watched repository, which it moves to each commit it tests (the
+ * chapter's {@code test_runner_script.sh}, with JGit). Not thread-safe: the runner tests one
+ * commit at a time.
+ */
+public final class RepositoryCheckout {
+  private static final int FETCH_TIMEOUT_SECONDS = 60;
+
+  private final Path directory;
+
+  private RepositoryCheckout(Path directory) {
+    this.directory = directory;
+  }
+
+  /**
+   * The clone in {@code directory}.
+   *
+   * @throws IOException with one line for the user saying what is wrong and what to do, if
+   *     {@code directory} is missing or not a git clone with a working tree
+   */
+  public static RepositoryCheckout open(Path directory) throws IOException {
+    Path dir = directory.toAbsolutePath().normalize();
+    String clone = "; give the runner its own clone: git clone <repository-url> " + dir;
+    if (!Files.exists(dir)) {
+      throw new IOException("repository folder " + dir + " does not exist" + clone);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException(dir + " is a file, not a repository folder" + clone);
+    }
+    try (Git git = Git.open(dir.toFile())) {
+      if (git.getRepository().isBare()) {
+        throw new IOException(dir + " is a bare repository, with no files to test" + clone);
+      }
+    } catch (RepositoryNotFoundException e) {
+      throw new IOException(dir + " is not a git repository" + clone, e);
+    }
+    return new RepositoryCheckout(dir);
+  }
+
+  /** The clone's working tree, where the tests run. */
+  public Path directory() {
+    return directory;
+  }
+
+  /**
+   * Makes the working tree exactly {@code commit}: removes untracked and ignored files
+   * ({@code git clean -dfx}), fetches from {@code origin} unless the commit is already here, and
+   * resets hard to it.
+   *
+   * @throws IOException with a readable reason, e.g. the commit is not in the clone or its origin
+   */
+  public void checkout(CommitId commit) throws IOException {
+    try (Git git = Git.open(directory.toFile())) {
+      git.clean().setCleanDirectories(true).setIgnore(false).call();
+      ObjectId id = findCommit(git.getRepository(), commit);
+      if (id == null) {
+        fetch(git, commit);
+        id = findCommit(git.getRepository(), commit);
+      }
+      if (id == null) {
+        throw new IOException("commit " + commit + " not found in " + directory
+            + " or its origin");
+      }
+      git.reset().setMode(ResetType.HARD).setRef(id.name()).call();
+    } catch (GitAPIException e) {
+      throw new IOException("cannot check out commit " + commit + " in " + directory + ": "
+          + e.getMessage(), e);
+    }
+  }
+
+  private void fetch(Git git, CommitId commit) throws IOException {
+    try {
+      git.fetch().setRemote(Constants.DEFAULT_REMOTE_NAME).setTimeout(FETCH_TIMEOUT_SECONDS)
+          .call();
+    } catch (GitAPIException e) {
+      throw new IOException("commit " + commit + " is not in " + directory
+          + " and fetching from origin failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The one commit whose id is or starts with {@code commit}, or null if there is none here. */
+  private ObjectId findCommit(Repository repository, CommitId commit) throws IOException {
+    if (commit.value().length() > Constants.OBJECT_ID_STRING_LENGTH) {
+      return null; // a SHA-256 id; this clone uses SHA-1
+    }
+    List<ObjectId> commits = new ArrayList<>();
+    try (ObjectReader reader = repository.newObjectReader()) {
+      for (ObjectId id : reader.resolve(AbbreviatedObjectId.fromString(commit.value()))) {
+        if (reader.has(id) && reader.open(id).getType() == Constants.OBJ_COMMIT) {
+          commits.add(id);
+        }
+      }
+    }
+    if (commits.size() > 1) {
+      throw new IOException("commit id " + commit + " is ambiguous in " + directory);
+    }
+    return commits.isEmpty() ? null : commits.get(0);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.surveil.runner;
+
+import dev.surveil.cli.CommandRunner;
+import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.HostPortConverter;
+import dev.surveil.cli.Verbosity;
+import dev.surveil.net.HostAndPort;
+import dev.surveil.runner.execution.JUnitSourceExecutor;
+import dev.surveil.runner.execution.ShellCommandExecutor;
+import dev.surveil.runner.execution.TestExecutor;
+import dev.surveil.time.Ticker;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** The {@code runner} program: its options, and the wiring of a {@link RunnerService}. */
+@Command(name = "runner", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+    description = "Registers with the dispatcher, then checks out and tests in REPO each commit"
+        + " the dispatcher sends, and reports the results back.")
+public final class RunnerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RunnerCommand.class);
+  /** How long the shutdown hook waits for the runner to close. */
+  private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
+
+  @Spec
+  private CommandSpec spec;
+
+  @Mixin
+  private Verbosity verbosity = new Verbosity();
+
+  @Option(names = "--host", defaultValue = "localhost", paramLabel = "HOST",
+      description = "Address to listen on and to register with the dispatcher"
+          + " (default: ${DEFAULT-VALUE}).")
+  private String host;
+
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "Port to listen on; 0 picks any free port"
+          + " (default: the first free port in 8900-9000).")
+  private Integer port;
+
+  @Option(names = "--dispatcher-server", defaultValue = "localhost:8888",
+      paramLabel = "HOST:PORT", converter = HostPortConverter.class,
+      description = "The dispatcher to register with and report to (default: ${DEFAULT-VALUE}).")
+  private HostAndPort dispatcher;
+
+  @Option(names = "--test-timeout", defaultValue = "10m", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "Kill a test run that takes longer, e.g. 90s or 10m"
+          + " (default: ${DEFAULT-VALUE}).")
+  private Duration testTimeout;
+
+  @Option(names = "--test-command", paramLabel = "CMD",
+      description = "Run CMD through the shell in REPO instead of compiling and running the"
+          + " JUnit tests in tests/; exit status 0 means the commit passed.")
+  private String testCommand;
+
+  @Option(names = "--dispatcher-check-interval", defaultValue = "10s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "After this long without a ping, ask the dispatcher whether it is still"
+          + " there, and shut down if it is not (default: ${DEFAULT-VALUE}).")
+  private Duration dispatcherCheckInterval;
+
+  @Parameters(index = "0", paramLabel = "REPO",
+      description = "The runner's own clone of the repository to test.")
+  private Path repository;
+
+  private volatile RunnerService service;
+
+  public static void main(String[] args) {
+    RunnerCommand command = new RunnerCommand();
+    Runtime.getRuntime().addShutdownHook(new Thread(command::closeOnShutdown, "runner-shutdown"));
+    int exitCode = CommandRunner.commandLine(command, () -> command.verbosity.verbose())
+        .execute(args);
+    System.exit(exitCode);
+  }
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    verbosity.apply("runner");
+    String problem = checkOptions();
+    if (problem != null) {
+      return usageError(problem);
+    }
+    RepositoryCheckout checkout;
+    try {
+      checkout = RepositoryCheckout.open(repository);
+    } catch (IOException e) {
+      return usageError(e.getMessage());
+    }
+    RunnerSettings settings = new RunnerSettings(host,
+        port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher, dispatcherCheckInterval);
+    try (RunnerService runner = new RunnerService(settings, checkout, executor(), Ticker.SYSTEM)) {
+      service = runner;
+      runner.start();
+      boolean gone = runner.awaitStop() == RunnerService.StopReason.DISPATCHER_GONE;
+      return gone ? ExitCode.SOFTWARE : ExitCode.OK;
+    }
+  }
+
+  private TestExecutor executor() {
+    return testCommand == null
+        ? new JUnitSourceExecutor(testTimeout)
+        : new ShellCommandExecutor(testCommand, testTimeout);
+  }
+
+  private String checkOptions() {
+    if (port != null && (port < 0 || port > 65535)) {
+      return "--port must be between 0 and 65535, not " + port;
+    }
+    if (testTimeout.isZero() || testTimeout.isNegative()) {
+      return "--test-timeout must be positive, not " + testTimeout;
+    }
+    if (dispatcherCheckInterval.isZero() || dispatcherCheckInterval.isNegative()) {
+      return "--dispatcher-check-interval must be positive, not " + dispatcherCheckInterval;
+    }
+    if (testCommand != null && testCommand.isBlank()) {
+      return "--test-command must not be empty";
+    }
+    return null;
+  }
+
+  private int usageError(String message) {
+    spec.commandLine().getErr().println(spec.name() + ": " + message);
+    return ExitCode.USAGE;
+  }
+
+  /** The shutdown hook: closes the runner, waiting at most {@link #SHUTDOWN_LIMIT}. */
+  private void closeOnShutdown() {
+    RunnerService runner = service;
+    if (runner == null) {
+      return;
+    }
+    Thread closer = new Thread(() -> {
+      try {
+        runner.close();
+      } catch (RuntimeException e) {
+        log.error("closing the runner failed", e);
+      }
+    }, "runner-close");
+    closer.setDaemon(true);
+    closer.start();
+    try {
+      closer.join(SHUTDOWN_LIMIT.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (closer.isAlive()) {
+      log.warn("runner did not close within {}; exiting anyway", SHUTDOWN_LIMIT);
+    }
+  }
+}

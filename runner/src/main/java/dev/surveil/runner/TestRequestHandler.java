@@ -1,0 +1,103 @@
+package dev.surveil.runner;
+
+import dev.surveil.net.MessageHandler;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
+import dev.surveil.protocol.RunTest;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers the dispatcher (the chapter's {@code TestHandler}): {@code ping} records the contact
+ * and gets {@code pong}; {@code runtest} starts a {@link TestJob} on the {@code runner-test}
+ * thread and gets {@code OK} at once, or {@code BUSY} while a job runs; anything else gets
+ * {@code Invalid command}. Thread-safe.
+ */
+public final class TestRequestHandler implements MessageHandler, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TestRequestHandler.class);
+  /** How long {@link #close()} waits for an interrupted job to end. */
+  private static final Duration JOB_STOP_LIMIT = Duration.ofSeconds(10);
+
+  private final DispatcherContact contact;
+  private final TestJob job;
+  private final AtomicBoolean busy = new AtomicBoolean();
+  private final ExecutorService jobs =
+      Executors.newSingleThreadExecutor(task -> new Thread(task, "runner-test"));
+
+  public TestRequestHandler(DispatcherContact contact, TestJob job) {
+    this.contact = contact;
+    this.job = job;
+  }
+
+  @Override
+  public Reply handle(Request request) {
+    if (request instanceof Ping) {
+      contact.record();
+      return Reply.PONG;
+    } else if (request instanceof RunTest runTest) {
+      return startJob(runTest.commit());
+    }
+    return Reply.INVALID_COMMAND;
+  }
+
+  /** Whether a job is running (or about to). */
+  public boolean isBusy() {
+    return busy.get();
+  }
+
+  private Reply startJob(CommitId commit) {
+    if (!busy.compareAndSet(false, true)) {
+      log.debug("busy; refusing commit={}", commit);
+      return Reply.BUSY;
+    }
+    try {
+      jobs.execute(() -> runJob(commit));
+    } catch (RejectedExecutionException e) {
+      busy.set(false);
+      log.debug("shutting down; refusing commit={}", commit);
+      return Reply.BUSY;
+    }
+    return Reply.OK;
+  }
+
+  private void runJob(CommitId commit) {
+    try {
+      job.run(commit);
+    } catch (InterruptedException e) {
+      log.info("stopped testing commit {}: the runner is shutting down", commit);
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("testing commit {} failed", commit, e);
+    } finally {
+      // whatever happened, the runner takes work again (the chapter's stays BUSY forever)
+      busy.set(false);
+    }
+  }
+
+  /**
+   * Refuses new jobs, interrupts a running one and waits up to 10 seconds for it to end.
+   * Idempotent.
+   *
+   * @throws IllegalStateException if the job is still running after the wait
+   */
+  @Override
+  public void close() {
+    jobs.shutdownNow();
+    try {
+      if (!jobs.awaitTermination(JOB_STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        throw new IllegalStateException("test job still running " + JOB_STOP_LIMIT
+            + " after it was interrupted");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package dev.surveil.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.surveil.cli.CommandRunner;
+import dev.surveil.protocol.Register;
+import dev.surveil.testing.GitRepoFixture;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+class RunnerCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+  private final GitRepoFixture fixture = GitRepoFixture.createWithBasicTests();
+
+  @AfterEach
+  void tearDown() {
+    fixture.close();
+    RunnerThreads.awaitNoneAlive();
+  }
+
+  private int run(String... args) {
+    CommandLine cli = CommandRunner.commandLine(new RunnerCommand(), () -> false);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void helpListsEveryOptionWithItsDefault() {
+    assertThat(run("--help")).isZero();
+
+    assertThat(out.toString())
+        .contains("Usage: runner", "REPO", "--host=HOST", "--port=PORT",
+            "--dispatcher-server=HOST:PORT", "--test-timeout=DURATION", "--test-command=CMD",
+            "--dispatcher-check-interval=DURATION", "--verbose", "--quiet", "--version")
+        .contains("(default: localhost)", "(default: localhost:8888)", "(default: 10m)",
+            "(default: 10s)", "first free port in 8900-9000");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void everyOptionHasADescription() {
+    for (OptionSpec option : new CommandLine(new RunnerCommand()).getCommandSpec().options()) {
+      assertThat(String.join(" ", option.description())).as(option.longestName()).isNotBlank();
+    }
+  }
+
+  @Test
+  void versionNamesSurveil() {
+    assertThat(run("--version")).isZero();
+    assertThat(out.toString()).isEqualTo("Surveil 0.1.0" + System.lineSeparator());
+  }
+
+  @Test
+  void missingRepositoryFolderGivesOneLineAndExitCode2() {
+    Path missing = fixture.root().resolve("no-such-clone");
+
+    assertThat(run("--port", "0", missing.toString())).isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo("runner: repository folder " + missing
+        + " does not exist; give the runner its own clone: git clone <repository-url> "
+        + missing + System.lineSeparator());
+  }
+
+  @Test
+  void folderThatIsNotARepositoryGivesOneLineAndExitCode2() throws Exception {
+    Path plain = Files.createDirectories(fixture.root().resolve("plain"));
+
+    assertThat(run(plain.toString())).isEqualTo(2);
+
+    assertThat(err.toString()).startsWith("runner: " + plain + " is not a git repository;")
+        .hasLineCount(1);
+  }
+
+  @Test
+  void badDispatcherServerValueIsAUsageError() {
+    assertThat(run("--dispatcher-server", "localhost", fixture.master().toString()))
+        .isEqualTo(2);
+
+    assertThat(err.toString()).contains("expected host:port, e.g. localhost:8888,"
+        + " but got 'localhost'");
+  }
+
+  @Test
+  void badDurationIsAUsageError() {
+    assertThat(run("--test-timeout", "soon", fixture.master().toString())).isEqualTo(2);
+
+    assertThat(err.toString()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void unreachableDispatcherGivesOneLineAndExitCode1() throws Exception {
+    String closed;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+      closed = "localhost:" + socket.getLocalPort();
+    }
+
+    int exitCode = run("--port", "0", "--dispatcher-server", closed,
+        fixture.master().toString());
+
+    assertThat(exitCode).isEqualTo(1);
+    assertThat(err.toString()).isEqualTo("runner: cannot register with dispatcher " + closed
+        + ": Connection refused; is the dispatcher running?" + System.lineSeparator());
+  }
+
+  @Test
+  void exitsWithCode1WhenTheDispatcherGoesAway() throws Exception {
+    ExecutorService background = Executors.newSingleThreadExecutor();
+    try (FakeDispatcher dispatcher = FakeDispatcher.start()) {
+      Future<Integer> exitCode = background.submit(() -> run("--port", "0",
+          "--dispatcher-server", dispatcher.address().toString(),
+          "--dispatcher-check-interval", "100ms", fixture.master().toString()));
+      assertThat(dispatcher.takeRequest()).isInstanceOf(Register.class);
+
+      dispatcher.close();
+
+      assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    } finally {
+      background.shutdownNow();
+      assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package dev.surveil.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Register;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Results;
+import dev.surveil.protocol.RunTest;
+import dev.surveil.protocol.Status;
+import dev.surveil.testing.FakeTicker;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class TestRequestHandlerTest {
+  private static final CommitId FIRST = new CommitId("1111111111111111111111111111111111111111");
+  private static final CommitId SECOND = new CommitId("2222222222222222222222222222222222222222");
+
+  private final FakeTicker ticker = new FakeTicker();
+  private final DispatcherContact contact = new DispatcherContact(ticker);
+  private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final TestRequestHandler handler = new TestRequestHandler(contact, this::blockingJob);
+
+  /** Records the commit and thread, then waits for {@link #release}. */
+  private void blockingJob(CommitId commit) throws InterruptedException {
+    events.add("started " + commit.abbreviated() + " on " + Thread.currentThread().getName());
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      events.add("interrupted " + commit.abbreviated());
+      throw e;
+    }
+    if (commit.equals(SECOND)) {
+      throw new IllegalStateException("the job broke");
+    }
+    events.add("finished " + commit.abbreviated());
+  }
+
+  @AfterEach
+  void closeHandler() {
+    release.countDown();
+    handler.close();
+    assertThat(events).as("events nobody expected").isEmpty();
+    RunnerThreads.awaitNoneAlive();
+  }
+
+  private String takeEvent() throws InterruptedException {
+    String event = events.poll(10, TimeUnit.SECONDS);
+    assertThat(event).as("an event within 10 s").isNotNull();
+    return event;
+  }
+
+  @Test
+  void answersPingWithPongAndRecordsTheContact() {
+    ticker.advance(Duration.ofSeconds(30));
+    assertThat(contact.silence()).isEqualTo(Duration.ofSeconds(30));
+
+    assertThat(handler.handle(new Ping())).isEqualTo(Reply.PONG);
+
+    assertThat(contact.silence()).isZero();
+  }
+
+  @Test
+  void acceptsRunTestThenAnswersBusyWhileTestingThenAcceptsAgain() throws Exception {
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+    assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
+    assertThat(handler.isBusy()).isTrue();
+
+    assertThat(handler.handle(new RunTest(SECOND))).isEqualTo(Reply.BUSY);
+    assertThat(handler.handle(new Ping())).isEqualTo(Reply.PONG);
+
+    release.countDown();
+    assertThat(takeEvent()).isEqualTo("finished 1111111111");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !handler.isBusy());
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+    assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
+    assertThat(takeEvent()).isEqualTo("finished 1111111111");
+  }
+
+  @Test
+  void takesWorkAgainAfterTheJobThrows() throws Exception {
+    release.countDown();
+    assertThat(handler.handle(new RunTest(SECOND))).isEqualTo(Reply.OK);
+    assertThat(takeEvent()).isEqualTo("started 2222222222 on runner-test");
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> !handler.isBusy());
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+    assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
+    assertThat(takeEvent()).isEqualTo("finished 1111111111");
+  }
+
+  @Test
+  void answersInvalidCommandToRequestsMeantForTheDispatcher() {
+    assertThat(handler.handle(new Status())).isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(handler.handle(new Dispatch(FIRST))).isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(handler.handle(new Register("localhost", 8900))).isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(handler.handle(new Results(FIRST, "report"))).isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(handler.isBusy()).isFalse();
+  }
+
+  @Test
+  void closeInterruptsTheRunningJobAndRefusesNewOnes() throws Exception {
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+    assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
+
+    handler.close();
+
+    assertThat(takeEvent()).isEqualTo("interrupted 1111111111");
+    assertThat(handler.isBusy()).isFalse();
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.BUSY);
+  }
+
+  @Test
+  void closeIsIdempotent() {
+    handler.close();
+    handler.close();
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.BUSY);
+  }
+}
