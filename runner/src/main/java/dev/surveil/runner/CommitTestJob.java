@@ -34,13 +34,14 @@ final class CommitTestJob implements TestJob {
   }
 
   @Override
-  public void run(CommitId commit) throws InterruptedException {
+  public void run(CommitId commit, Runnable testsDone) throws InterruptedException {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
       log.info("started testing commit {}", commit);
       TestRunSummary summary = test(commit);
       log.info("finished testing commit {} outcome={} tests={} passed={} failed={} skipped={}"
           + " duration={}ms", commit, summary.outcome(), summary.tests().size(),
           summary.passed(), summary.failed(), summary.skipped(), summary.duration().toMillis());
+      testsDone.run();
       deliver(summary);
     }
   }

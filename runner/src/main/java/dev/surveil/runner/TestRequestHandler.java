@@ -70,7 +70,7 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
 
   private void runJob(CommitId commit) {
     try {
-      job.run(commit);
+      job.run(commit, () -> busy.set(false));
     } catch (InterruptedException e) {
       log.info("stopped testing commit {}: the runner is shutting down", commit);
       Thread.currentThread().interrupt();

@@ -48,7 +48,7 @@ class CommitTestJobTest {
     CommitId commit = new CommitId(fixture.head());
     FakeTestExecutor executor = FakeTestExecutor.immediate();
 
-    jobWith(executor).run(commit);
+    jobWith(executor).run(commit, () -> { });
 
     assertThat(executor.started.poll())
         .isEqualTo(new FakeTestExecutor.Run(commit, clone.toAbsolutePath().normalize()));
@@ -61,7 +61,7 @@ class CommitTestJobTest {
     CommitId unknown = new CommitId("0123456789abcdef0123456789abcdef01234567");
     FakeTestExecutor executor = FakeTestExecutor.immediate();
 
-    jobWith(executor).run(unknown);
+    jobWith(executor).run(unknown, () -> { });
 
     assertThat(executor.started).isEmpty();
     Results results = (Results) dispatcher.takeRequest();
@@ -78,7 +78,7 @@ class CommitTestJobTest {
 
     jobWith((dir, id) -> {
       throw new IllegalStateException("executor bug");
-    }).run(commit);
+    }).run(commit, () -> { });
 
     Results results = (Results) dispatcher.takeRequest();
     assertThat(results.report()).startsWith("commit " + commit + ": ERROR in ")
@@ -91,7 +91,7 @@ class CommitTestJobTest {
     dispatcher.close();
     FakeTestExecutor executor = FakeTestExecutor.immediate();
 
-    jobWith(executor).run(new CommitId(fixture.head()));
+    jobWith(executor).run(new CommitId(fixture.head()), () -> { });
 
     assertThat(executor.started).hasSize(1);
   }

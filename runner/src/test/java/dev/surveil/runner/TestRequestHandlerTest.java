@@ -31,7 +31,7 @@ class TestRequestHandlerTest {
   private final TestRequestHandler handler = new TestRequestHandler(contact, this::blockingJob);
 
   /** Records the commit and thread, then waits for {@link #release}. */
-  private void blockingJob(CommitId commit) throws InterruptedException {
+  private void blockingJob(CommitId commit, Runnable testsDone) throws InterruptedException {
     events.add("started " + commit.abbreviated() + " on " + Thread.currentThread().getName());
     try {
       release.await();
@@ -84,6 +84,23 @@ class TestRequestHandlerTest {
     assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
     assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
     assertThat(takeEvent()).isEqualTo("finished 1111111111");
+  }
+
+  @Test
+  void acceptsTheNextCommitOnceTheTestsAreDoneWhileTheReportIsStillBeingSent() throws Exception {
+    CountDownLatch delivering = new CountDownLatch(1);
+    CountDownLatch delivered = new CountDownLatch(1);
+    try (TestRequestHandler sender = new TestRequestHandler(contact, (commit, testsDone) -> {
+      testsDone.run();
+      delivering.countDown();
+      delivered.await(); // the dispatcher has the report and already offers the next commit
+    })) {
+      assertThat(sender.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+      assertThat(delivering.await(10, TimeUnit.SECONDS)).isTrue();
+
+      assertThat(sender.handle(new RunTest(SECOND))).isEqualTo(Reply.OK);
+      delivered.countDown();
+    }
   }
 
   @Test
