@@ -19,24 +19,25 @@ import picocli.CommandLine.Option;
     description = "Hands commits from the observer to test runners, watches runner health, "
         + "gives the work of dead runners to live ones and stores results.")
 public final class DispatcherCommand implements Callable<Integer> {
-  @Option(names = "--host", defaultValue = "localhost",
+  @Option(names = "--host", defaultValue = "localhost", paramLabel = "HOST",
       description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--port", defaultValue = "8888",
+  @Option(names = "--port", defaultValue = "8888", paramLabel = "PORT",
       description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port).")
   int port;
 
-  @Option(names = "--results-dir", defaultValue = "test_results",
+  @Option(names = "--results-dir", defaultValue = "test_results", paramLabel = "DIR",
       description = "Folder for result files, one per commit (default: ${DEFAULT-VALUE}).")
   Path resultsDir;
 
-  @Option(names = "--heartbeat-interval", defaultValue = "500ms",
+  @Option(names = "--heartbeat-interval", defaultValue = "500ms", paramLabel = "DURATION",
       converter = DurationConverter.class,
       description = "How often every runner is pinged (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
-  @Option(names = "--heartbeat-timeout", defaultValue = "2s", converter = DurationConverter.class,
+  @Option(names = "--heartbeat-timeout", defaultValue = "2s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
       description = "How long a runner may take to answer before it is removed from the pool "
           + "(default: ${DEFAULT-VALUE}).")
   Duration heartbeatTimeout;
