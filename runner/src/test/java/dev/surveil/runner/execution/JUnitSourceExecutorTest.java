@@ -56,7 +56,7 @@ class JUnitSourceExecutorTest {
     try (TestCheckout checkout = TestCheckout.fromFixture("basic")) {
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.FAILED);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.FAILED);
       assertThat(summary.tests()).extracting(TestCaseResult::name, TestCaseResult::status)
           .containsExactlyInAnyOrder(
               tuple("PassingTest.onePlusOneIsTwo()", Status.PASSED),
@@ -82,7 +82,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.PASSED);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.PASSED);
       assertThat(summary.report()).endsWith("1 tests, 1 passed, 0 failed, 0 skipped\n");
     }
   }
@@ -98,7 +98,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.COMPILE_ERROR);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.COMPILE_ERROR);
       assertThat(summary.detail())
           .contains("tests/BrokenTest.java:2: error: incompatible types");
       assertThat(summary.tests()).isEmpty();
@@ -124,7 +124,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, TIMEOUT); // this JVM survives System.exit(3)
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.CRASHED);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.CRASHED);
       assertThat(summary.detail()).contains("exited with code 3").contains("about to exit");
       assertThat(summary.tests()).extracting(TestCaseResult::name)
           .containsExactly("ExitTest.passesFirst()");
@@ -139,7 +139,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, Duration.ofSeconds(3));
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.TIMED_OUT);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.TIMED_OUT);
       assertThat(summary.detail()).contains("killed after 3s");
       assertThat(summary.tests()).extracting(TestCaseResult::name)
           .containsExactly("HangTest.passesFirst()");
@@ -189,7 +189,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.PASSED);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.PASSED);
       assertThat(summary.duration()).isLessThan(TIMEOUT);
     }
   }
@@ -216,7 +216,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.PASSED);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.PASSED);
       assertThat(summary.tests())
           .filteredOn(t -> t.status() == Status.SKIPPED)
           .extracting(TestCaseResult::name, TestCaseResult::failure)
@@ -248,7 +248,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.PASSED);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.PASSED);
       assertThat(summary.tests()).extracting(TestCaseResult::name).containsExactlyInAnyOrder(
           "com.example.math.AdderTest.addsTwoNumbers()",
           "com.example.math.AdderTest.acceptsText(String) [1] a",
@@ -271,7 +271,7 @@ class JUnitSourceExecutorTest {
 
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.FAILED);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.FAILED);
       assertThat(summary.tests()).singleElement().satisfies(test -> {
         assertThat(test.name()).isEqualTo("SetupTest");
         assertThat(test.failure()).contains("IllegalStateException: no database");
@@ -284,7 +284,7 @@ class JUnitSourceExecutorTest {
     try (TestCheckout checkout = TestCheckout.empty()) {
       TestRunSummary summary = run(checkout, TIMEOUT);
 
-      assertThat(summary.outcome()).isEqualTo(Outcome.ERROR);
+      assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.ERROR);
       assertThat(summary.detail()).contains("no tests/ folder");
       assertThat(summary.report()).endsWith("0 tests, 0 passed, 0 failed, 0 skipped\n");
     }

@@ -42,7 +42,7 @@ class ShellCommandExecutorTest {
   void passesWhenTheCommandExitsZero() throws Exception {
     TestRunSummary summary = run("cat greeting.txt", TIMEOUT);
 
-    assertThat(summary.outcome()).isEqualTo(Outcome.PASSED);
+    assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.PASSED);
     assertThat(summary.detail())
         .isEqualTo("hello from the checkout\ncommand `cat greeting.txt` exited with code 0");
     assertThat(summary.report().lines().toList()).last()
@@ -53,7 +53,7 @@ class ShellCommandExecutorTest {
   void failsWithTheMergedOutputWhenTheCommandExitsNonZero() throws Exception {
     TestRunSummary summary = run("echo out; echo err >&2; exit 7", TIMEOUT);
 
-    assertThat(summary.outcome()).isEqualTo(Outcome.FAILED);
+    assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.FAILED);
     assertThat(summary.detail()).contains("out\n", "err\n")
         .endsWith("command `echo out; echo err >&2; exit 7` exited with code 7");
   }
@@ -62,7 +62,7 @@ class ShellCommandExecutorTest {
   void killsTheCommandAndItsChildrenAtTheTimeout() throws Exception {
     TestRunSummary summary = run("sleep 300 & echo $! > sleep.pid; wait", Duration.ofSeconds(1));
 
-    assertThat(summary.outcome()).isEqualTo(Outcome.TIMED_OUT);
+    assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.TIMED_OUT);
     assertThat(summary.detail()).contains("was killed after 1s");
     long sleepPid = Long.parseLong(
         Files.readString(checkout.path().resolve("sleep.pid")).trim());
@@ -75,7 +75,7 @@ class ShellCommandExecutorTest {
     TestRunSummary summary = run(
         "head -c 3000000 /dev/zero | tr '\\0' x; echo; echo the end", TIMEOUT);
 
-    assertThat(summary.outcome()).isEqualTo(Outcome.PASSED);
+    assertThat(summary.outcome()).as(summary.report()).isEqualTo(Outcome.PASSED);
     assertThat(summary.detail().length())
         .isBetween(ShellCommandExecutor.OUTPUT_LIMIT, ShellCommandExecutor.OUTPUT_LIMIT + 200);
     assertThat(summary.detail()).startsWith("[... ").contains("bytes of output dropped")

@@ -3,6 +3,8 @@ package dev.surveil.runner.execution;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +37,7 @@ class TestJvmMainTest {
       Process runner = start(new ProcessBuilder(javaCommand(), "-cp",
           System.getProperty("java.class.path"), RunnerStandInMain.class.getName(),
           checkout.path().toString(), temp.toString()));
-      long sleepPid = awaitPid(checkout.path().resolve("sleep.pid"));
+      long sleepPid = awaitPid(checkout.path().resolve("sleep.pid"), runner);
       ProcessHandle testJvm = runner.descendants()
           .filter(p -> p.info().commandLine().orElse("").contains(TestJvmMain.class.getName()))
           .findFirst().orElseThrow();
@@ -60,30 +62,40 @@ class TestJvmMainTest {
       List<String> command = new ArrayList<>(JUnitSourceExecutor.testJvmCommand(classes,
           TestClasspath.entries(), temp.resolve("results")));
       command.set(command.size() - 3, Long.toString(fakeRunner.pid()));
-      Process testJvm = start(new ProcessBuilder(command).directory(checkout.path().toFile())
-          .redirectErrorStream(true).redirectOutput(temp.resolve("output").toFile()));
-      long sleepPid = awaitPid(checkout.path().resolve("sleep.pid"));
+      Process testJvm = start(new ProcessBuilder(command).directory(checkout.path().toFile()));
+      long sleepPid = awaitPid(checkout.path().resolve("sleep.pid"), testJvm);
 
       fakeRunner.destroyForcibly();
 
       await().atMost(GONE_WITHIN).until(() -> !testJvm.isAlive());
       assertThat(testJvm.exitValue()).isEqualTo(TestJvmMain.EXIT_ORPHANED);
       await().atMost(GONE_WITHIN).until(() -> isGone(sleepPid));
-      assertThat(Files.readString(temp.resolve("output"))).contains("the runner is gone");
+      assertThat(output(testJvm)).contains("the runner is gone");
     }
   }
 
+  /** Starts a process whose stdout and stderr go to a file named after its position. */
   private Process start(ProcessBuilder builder) throws Exception {
-    if (builder.redirectOutput() == ProcessBuilder.Redirect.PIPE) {
-      builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
-    }
+    builder.redirectErrorStream(true)
+        .redirectOutput(temp.resolve("output-" + started.size()).toFile());
     Process process = builder.start();
     started.add(process);
     return process;
   }
 
-  private static long awaitPid(Path pidFile) throws Exception {
-    await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile));
+  private String output(Process process) {
+    try {
+      return Files.readString(temp.resolve("output-" + started.indexOf(process)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Waits until the hanging test wrote the pid of its `sleep`, failing if `process` dies. */
+  private long awaitPid(Path pidFile, Process process) throws Exception {
+    await().atMost(Duration.ofSeconds(30))
+        .until(() -> Files.exists(pidFile) || !process.isAlive());
+    assertThat(pidFile).as(() -> "process died; its output: " + output(process)).exists();
     return Long.parseLong(Files.readString(pidFile).trim());
   }
 
