@@ -2,6 +2,7 @@ package dev.surveil.dispatcher;
 
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.net.ServerOptions;
 import java.net.BindException;
@@ -62,7 +63,7 @@ public final class DispatcherCommand implements Callable<Integer> {
       throw new IllegalStateException("cannot listen on " + host + ":" + port + " ("
           + e.getMessage() + "); is another dispatcher running? Use --port to pick another");
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "dispatcher-shutdown"));
+    ShutdownHook.install("dispatcher", service::close, Duration.ofSeconds(15));
     service.awaitClosed();
     return 0;
   }

@@ -3,14 +3,13 @@ package dev.surveil.observer;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.DurationConverter;
 import dev.surveil.cli.HostPortConverter;
+import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.net.HostAndPort;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,7 +27,6 @@ import picocli.CommandLine.Spec;
     description = "Watches a git repository through its own clone and asks the dispatcher to"
         + " test every new commit, oldest first.")
 public final class ObserverCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(ObserverCommand.class);
   /** How long the shutdown hook waits for a poll in progress to end. */
   private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
 
@@ -94,8 +92,7 @@ public final class ObserverCommand implements Callable<Integer> {
       return CommandLine.ExitCode.USAGE;
     }
     if (installShutdownHook) {
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> closeQuietly(service),
-          "observer-shutdown"));
+      ShutdownHook.install("observer", () -> service.close(SHUTDOWN_LIMIT), SHUTDOWN_LIMIT);
     }
     service.start();
     service.awaitTermination();
@@ -106,13 +103,5 @@ public final class ObserverCommand implements Callable<Integer> {
   private String typed(String option) {
     List<String> values = spec.findOption(option).originalStringValues();
     return values.isEmpty() ? "" : values.get(values.size() - 1);
-  }
-
-  private static void closeQuietly(ObserverService service) {
-    try {
-      service.close(SHUTDOWN_LIMIT);
-    } catch (RuntimeException e) {
-      log.warn("observer did not stop cleanly: {}", e.getMessage());
-    }
   }
 }

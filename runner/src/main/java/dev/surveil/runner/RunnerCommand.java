@@ -1,6 +1,7 @@
 package dev.surveil.runner;
 
 import dev.surveil.cli.CommandRunner;
+import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.DurationConverter;
 import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.Verbosity;
@@ -13,8 +14,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
@@ -28,7 +27,6 @@ import picocli.CommandLine.Spec;
     description = "Registers with the dispatcher, then checks out and tests in REPO each commit"
         + " the dispatcher sends, and reports the results back.")
 public final class RunnerCommand implements Callable<Integer> {
-  private static final Logger log = LoggerFactory.getLogger(RunnerCommand.class);
   /** How long the shutdown hook waits for the runner to close. */
   private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
 
@@ -78,7 +76,7 @@ public final class RunnerCommand implements Callable<Integer> {
 
   public static void main(String[] args) {
     RunnerCommand command = new RunnerCommand();
-    Runtime.getRuntime().addShutdownHook(new Thread(command::closeOnShutdown, "runner-shutdown"));
+    ShutdownHook.install("runner", command::closeService, SHUTDOWN_LIMIT);
     int exitCode = CommandRunner.commandLine(command, () -> command.verbosity.verbose())
         .execute(args);
     System.exit(exitCode);
@@ -129,33 +127,15 @@ public final class RunnerCommand implements Callable<Integer> {
     return null;
   }
 
+  private void closeService() {
+    RunnerService runner = service;
+    if (runner != null) {
+      runner.close();
+    }
+  }
+
   private int usageError(String message) {
     spec.commandLine().getErr().println(spec.name() + ": " + message);
     return ExitCode.USAGE;
-  }
-
-  /** The shutdown hook: closes the runner, waiting at most {@link #SHUTDOWN_LIMIT}. */
-  private void closeOnShutdown() {
-    RunnerService runner = service;
-    if (runner == null) {
-      return;
-    }
-    Thread closer = new Thread(() -> {
-      try {
-        runner.close();
-      } catch (RuntimeException e) {
-        log.error("closing the runner failed", e);
-      }
-    }, "runner-close");
-    closer.setDaemon(true);
-    closer.start();
-    try {
-      closer.join(SHUTDOWN_LIMIT.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (closer.isAlive()) {
-      log.warn("runner did not close within {}; exiting anyway", SHUTDOWN_LIMIT);
-    }
   }
 }
