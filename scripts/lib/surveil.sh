@@ -8,19 +8,30 @@ surveil_jar() {
   echo "$SURVEIL_ROOT/$1/target/surveil-$1.jar"
 }
 
-# Builds the jars with Maven when any of them is missing (the first run on a fresh clone).
+# Builds the jars with Maven when one is missing (the first run on a fresh clone) or older than
+# a source file or pom of the programs (after an edit or a pull).
 surveil_ensure_built() {
-  local program missing=0
+  local program jar stale=""
   for program in dispatcher runner observer; do
-    [ -f "$(surveil_jar "$program")" ] || missing=1
+    jar="$(surveil_jar "$program")"
+    if [ ! -f "$jar" ] || [ -n "$(find "$SURVEIL_ROOT/pom.xml" "$SURVEIL_ROOT/common" \
+        "$SURVEIL_ROOT/$program" -path '*/target' -prune -o -newer "$jar" -type f -print \
+        -quit)" ]; then
+      stale="$program"
+    fi
   done
-  [ "$missing" = 1 ] || return 0
+  [ -n "$stale" ] || return 0
   command -v mvn >/dev/null || { echo "surveil: Maven (mvn) is needed to build Surveil; install it and try again" >&2; return 1; }
-  echo "surveil: building Surveil with Maven (first run only; takes a minute)..." >&2
-  (cd "$SURVEIL_ROOT" && mvn -B -q -DskipTests package) >&2 || {
-    echo "surveil: the build failed; run 'mvn -B package' in $SURVEIL_ROOT to see why" >&2
+  echo "surveil: building Surveil with Maven (the jars are missing or older than the sources)..." >&2
+  local log
+  log="$(mktemp)"
+  if ! (cd "$SURVEIL_ROOT" && mvn -B -q -DskipTests package) >"$log" 2>&1; then
+    tail -n 40 "$log" >&2
+    rm -f "$log"
+    echo "surveil: the build failed (above); run 'mvn -B package' in $SURVEIL_ROOT for the whole story" >&2
     return 1
-  }
+  fi
+  rm -f "$log"
 }
 
 # Runs a program in place of the calling script: surveil_exec PROGRAM ARGS...
