@@ -262,7 +262,7 @@ public final class ObserverService implements AutoCloseable {
     if (!stopped) {
       throw new IllegalStateException(THREAD_NAME + " still running " + timeout + " after close");
     }
-    log.debug("observer closed");
+    log.info("observer stopped");
   }
 
   private static boolean join(Thread thread, Duration timeout) {

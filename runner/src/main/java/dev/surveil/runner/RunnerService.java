@@ -174,7 +174,7 @@ public final class RunnerService implements AutoCloseable {
       }
     }
     stopped.countDown();
-    log.debug("runner closed reason={}", stopReason);
+    log.info("runner stopped");
     if (failure != null) {
       throw failure;
     }
