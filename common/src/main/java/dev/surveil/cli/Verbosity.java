@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** The {@code --verbose} and {@code --quiet} options every program shares (a picocli mixin). */
 public final class Verbosity {
-  @Option(names = {"-v", "--verbose"}, description = "Log every wire message and show stack traces.")
+  @Option(names = {"-v", "--verbose"},
+      description = "Log every wire message and show stack traces.")
   private boolean verbose;
 
   @Option(names = {"-q", "--quiet"}, description = "Log only warnings and errors.")

@@ -3,7 +3,10 @@ package dev.surveil.net;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Names threads {@code <prefix>-<n>} so that logs and thread dumps show whose they are. Thread-safe. */
+/**
+ * Names threads {@code <prefix>-<n>} so that logs and thread dumps show whose they are.
+ * Thread-safe.
+ */
 public final class NamedThreadFactory implements ThreadFactory {
   private final String prefix;
   private final boolean daemon;

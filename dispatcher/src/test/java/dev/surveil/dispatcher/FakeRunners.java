@@ -23,7 +23,7 @@ final class FakeRunners implements RunnerClient {
   private final Map<HostAndPort, Reply> replies = new ConcurrentHashMap<>();
   private final Map<HostAndPort, CountDownLatch> frozen = new ConcurrentHashMap<>();
 
-  /** The runner answers {@code reply} to everything ({@code OK} to runtest, {@code pong} to ping). */
+  /** The runner answers {@code reply} ({@code OK} means OK to runtest and pong to ping). */
   void answer(HostAndPort runner, Reply reply) {
     replies.put(runner, reply);
   }

@@ -21,8 +21,8 @@ class PipelineIT {
     String commit = cluster.repo.commitTrivialChange("hello");
     String report = cluster.awaitResult(commit);
 
-    assertThat(report).contains("PassingTest.onePlusOneIsTwo()", "FailingTest.onePlusOneIsThree()",
-        "1 + 1 should be 3");
+    assertThat(report).contains("PassingTest.onePlusOneIsTwo()",
+        "FailingTest.onePlusOneIsThree()", "1 + 1 should be 3");
     assertThat(report.strip().lines().reduce((a, b) -> b).orElseThrow())
         .isEqualTo("2 tests, 1 passed, 1 failed, 0 skipped");
     assertThat(cluster.resultFiles()).containsExactly(commit);
@@ -61,7 +61,8 @@ class PipelineIT {
       throws Exception {
     SurveilProcess dispatcher = cluster.startDispatcher();
     SurveilProcess runner = cluster.startRunner("runner-1");
-    String port = runner.awaitLog("runner listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(10));
+    String port =
+        runner.awaitLog("runner listening on 127\\.0\\.0\\.1:(\\d+)", Duration.ofSeconds(10));
 
     runner.kill9();
 
