@@ -24,10 +24,20 @@ import java.util.stream.Collectors;
  */
 final class ReportFormat {
   private static final String INDENT = "    ";
+  /**
+   * The most characters of a report body that are sent. At most 3 UTF-8 bytes a character, that
+   * is well under the protocol's 16 MiB report limit: a dispatcher refuses a larger report, and
+   * the commit would never get a result.
+   */
+  static final int MAX_BODY_CHARS = 4 * 1024 * 1024;
 
   private ReportFormat() {}
 
   static String format(TestRunSummary summary) {
+    return format(summary, MAX_BODY_CHARS);
+  }
+
+  static String format(TestRunSummary summary, int maxBodyChars) {
     StringBuilder out = new StringBuilder();
     out.append("commit ").append(summary.commit()).append(": ").append(summary.outcome())
         .append(" in ").append(summary.duration().toMillis()).append(" ms\n");
@@ -44,6 +54,12 @@ final class ReportFormat {
       if (!summary.detail().endsWith("\n")) {
         out.append('\n');
       }
+    }
+    if (out.length() > maxBodyChars) {
+      int cut = out.length() - maxBodyChars;
+      out.setLength(maxBodyChars);
+      out.append("\n[... the last ").append(cut).append(" characters of this report were cut:"
+          + " it was too long to send ...]\n");
     }
     out.append(summary.tests().size()).append(" tests, ").append(summary.passed())
         .append(" passed, ").append(summary.failed()).append(" failed, ")

@@ -35,6 +35,20 @@ class ReportFormatTest {
   }
 
   @Test
+  void cutsAReportTooLongToSendButKeepsTheCounts() {
+    TestRunSummary summary = new TestRunSummary(COMMIT, Outcome.FAILED, List.of(
+        new TestCaseResult("A.fails()", Status.FAILED, Duration.ofMillis(1), "x".repeat(500))),
+        "", Duration.ofMillis(5));
+
+    String report = ReportFormat.format(summary, 100);
+
+    assertThat(report).startsWith("commit 0123456789abcdef: FAILED in 5 ms\n")
+        .contains("characters of this report were cut")
+        .endsWith("\n1 tests, 0 passed, 1 failed, 0 skipped\n");
+    assertThat(report.length()).isLessThan(250);
+  }
+
+  @Test
   void reportsAnErrorWithItsReason() {
     TestRunSummary summary = TestRunSummary.error(COMMIT, "checkout failed\n", Duration.ZERO);
 
