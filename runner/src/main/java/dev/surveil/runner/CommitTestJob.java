@@ -50,9 +50,12 @@ final class CommitTestJob implements TestJob {
     long start = ticker.read();
     try {
       checkout.checkout(commit);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
+      // JGit reports some I/O failures (e.g. a stale index.lock) as runtime exceptions; every
+      // failure must still become a report, or the dispatcher never hears back
       log.warn("cannot check out commit {}: {}", commit, e.getMessage());
-      return TestRunSummary.error(commit, e.getMessage(), since(start));
+      return TestRunSummary.error(commit, "cannot check out commit " + commit + ": "
+          + (e.getMessage() == null ? e.toString() : e.getMessage()), since(start));
     }
     try {
       return executor.run(checkout.directory(), commit);

@@ -15,6 +15,8 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The runner's own clone of the watched repository, which it moves to each commit it tests (the
@@ -22,6 +24,7 @@ import org.eclipse.jgit.lib.Repository;
  * commit at a time.
  */
 public final class RepositoryCheckout {
+  private static final Logger log = LoggerFactory.getLogger(RepositoryCheckout.class);
   private static final int FETCH_TIMEOUT_SECONDS = 60;
 
   private final Path directory;
@@ -49,10 +52,20 @@ public final class RepositoryCheckout {
       if (git.getRepository().isBare()) {
         throw new IOException(dir + " is a bare repository, with no files to test" + clone);
       }
+      removeStaleIndexLock(git.getRepository().getDirectory().toPath());
     } catch (RepositoryNotFoundException e) {
       throw new IOException(dir + " is not a git repository" + clone, e);
     }
     return new RepositoryCheckout(dir);
+  }
+
+  // The clone is the runner's own: a lock found at start-up was left by a runner killed in the
+  // middle of a checkout, and would make every checkout fail until someone deleted it.
+  private static void removeStaleIndexLock(Path gitDir) throws IOException {
+    Path lock = gitDir.resolve("index.lock");
+    if (Files.deleteIfExists(lock)) {
+      log.warn("removed {} left by a runner that was killed during a checkout", lock);
+    }
   }
 
   /** The clone's working tree, where the tests run. */

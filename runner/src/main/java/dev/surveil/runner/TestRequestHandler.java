@@ -69,8 +69,16 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
   }
 
   private void runJob(CommitId commit) {
+    // Released once per job, when the tests are done or when the job ends, whichever is first;
+    // releasing twice would clear the flag of the next job, accepted in between.
+    AtomicBoolean released = new AtomicBoolean();
+    Runnable release = () -> {
+      if (released.compareAndSet(false, true)) {
+        busy.set(false);
+      }
+    };
     try {
-      job.run(commit, () -> busy.set(false));
+      job.run(commit, release);
     } catch (InterruptedException e) {
       log.info("stopped testing commit {}: the runner is shutting down", commit);
       Thread.currentThread().interrupt();
@@ -78,7 +86,7 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
       log.error("testing commit {} failed", commit, e);
     } finally {
       // whatever happened, the runner takes work again (the chapter's stays BUSY forever)
-      busy.set(false);
+      release.run();
     }
   }
 

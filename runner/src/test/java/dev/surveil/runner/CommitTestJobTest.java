@@ -73,6 +73,22 @@ class CommitTestJobTest {
   }
 
   @Test
+  void reportsACheckoutBlockedByAStaleGitLockAsAnError() throws Exception {
+    // what a runner killed in the middle of a reset leaves behind
+    java.nio.file.Files.writeString(clone.resolve(".git/index.lock"), "");
+    CommitId commit = new CommitId(fixture.commitTrivialChange("after the lock"));
+    FakeTestExecutor executor = FakeTestExecutor.immediate();
+
+    jobWith(executor).run(commit, () -> { });
+
+    assertThat(executor.started).isEmpty();
+    Results results = (Results) dispatcher.takeRequest();
+    assertThat(results.commit()).isEqualTo(commit);
+    assertThat(results.report()).startsWith("commit " + commit + ": ERROR in ")
+        .contains("cannot check out commit " + commit);
+  }
+
+  @Test
   void reportsAnExecutorThatThrowsAsAnError() throws Exception {
     CommitId commit = new CommitId(fixture.head());
 

@@ -64,6 +64,18 @@ class RepositoryCheckoutTest {
   }
 
   @Test
+  void removesTheIndexLockAKilledRunnerLeftWhenItStarts() throws IOException {
+    Path lock = clone.resolve(".git/index.lock");
+    Files.writeString(lock, "");
+
+    RepositoryCheckout restarted = RepositoryCheckout.open(clone);
+
+    assertThat(lock).doesNotExist();
+    restarted.checkout(new CommitId(older));
+    assertThat(head()).isEqualTo(older);
+  }
+
+  @Test
   void acceptsAnAbbreviatedCommitId() throws IOException {
     checkout.checkout(new CommitId(older.substring(0, 10)));
     assertThat(head()).isEqualTo(older);

@@ -88,18 +88,29 @@ class TestRequestHandlerTest {
 
   @Test
   void acceptsTheNextCommitOnceTheTestsAreDoneWhileTheReportIsStillBeingSent() throws Exception {
-    CountDownLatch delivering = new CountDownLatch(1);
-    CountDownLatch delivered = new CountDownLatch(1);
+    CountDownLatch firstDelivering = new CountDownLatch(1);
+    CountDownLatch firstDelivered = new CountDownLatch(1);
+    CountDownLatch secondRunning = new CountDownLatch(1);
+    CountDownLatch secondDone = new CountDownLatch(1);
     try (TestRequestHandler sender = new TestRequestHandler(contact, (commit, testsDone) -> {
-      testsDone.run();
-      delivering.countDown();
-      delivered.await(); // the dispatcher has the report and already offers the next commit
+      if (commit.equals(FIRST)) {
+        testsDone.run();
+        firstDelivering.countDown();
+        firstDelivered.await(); // the dispatcher has the report and already offers the next one
+      } else {
+        secondRunning.countDown();
+        secondDone.await();
+      }
     })) {
       assertThat(sender.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
-      assertThat(delivering.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(firstDelivering.await(10, TimeUnit.SECONDS)).isTrue();
 
       assertThat(sender.handle(new RunTest(SECOND))).isEqualTo(Reply.OK);
-      delivered.countDown();
+      firstDelivered.countDown();
+      assertThat(secondRunning.await(10, TimeUnit.SECONDS)).isTrue();
+      // the end of the first job must not release the second job's flag
+      assertThat(sender.handle(new RunTest(FIRST))).isEqualTo(Reply.BUSY);
+      secondDone.countDown();
     }
   }
 
