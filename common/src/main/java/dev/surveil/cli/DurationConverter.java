@@ -9,13 +9,22 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Converts durations as people write them ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 1h}) or
- * in ISO-8601 ({@code PT5S}) for picocli. A bare number means seconds.
+ * in ISO-8601 ({@code PT5S}) for picocli. A bare number means seconds. Every Surveil duration is
+ * an interval or a timeout, so zero and negative values are refused here, once for all options.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
   private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
   @Override
   public Duration convert(String value) {
+    Duration duration = parse(value);
+    if (duration.isZero() || duration.isNegative()) {
+      throw new TypeConversionException("'" + value + "' is not a positive duration");
+    }
+    return duration;
+  }
+
+  private static Duration parse(String value) {
     Matcher m = SIMPLE.matcher(value.trim());
     if (m.matches()) {
       long amount = Long.parseLong(m.group(1));

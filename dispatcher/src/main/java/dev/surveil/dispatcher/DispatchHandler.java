@@ -9,6 +9,7 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.Status;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,14 @@ final class DispatchHandler implements MessageHandler {
   private Reply store(Results result) {
     CommitId commit = result.commit();
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
-      boolean stored = results.store(commit, result.report());
+      boolean stored;
+      try {
+        stored = results.store(commit, result.report());
+      } catch (UncheckedIOException e) {
+        // Not stored: test it again rather than leave it assigned to a runner that is idle.
+        pool.requeue(commit);
+        throw e;
+      }
       Optional<HostAndPort> runner = pool.complete(commit);
       if (stored) {
         log.info("stored result for commit {} from runner {} in {}", commit,

@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code dispatcher}: parses options and runs a {@link DispatcherService} until stopped. */
 @Command(name = "dispatcher", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
@@ -46,11 +48,14 @@ public final class DispatcherCommand implements Callable<Integer> {
   @Mixin
   Verbosity verbosity;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     verbosity.apply("dispatcher");
     if (port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(new CommandLine(this),
+      throw new CommandLine.ParameterException(spec.commandLine(),
           "--port must be between 0 and 65535, not " + port);
     }
     DispatcherService.Config config = new DispatcherService.Config(

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class DispatcherService implements AutoCloseable {
   private final LineServer server;
   private final Redistributor redistributor;
   private final HeartbeatMonitor heartbeat;
+  private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
 
   /** Opens the results folder; nothing listens until {@link #start()}. */
@@ -78,22 +80,35 @@ public final class DispatcherService implements AutoCloseable {
     closed.await();
   }
 
+  /**
+   * Stops serving, redistributing and heartbeating. Idempotent. Every part is closed even if an
+   * earlier one fails; the first failure is then thrown.
+   */
   @Override
   public void close() {
-    if (closed.getCount() == 0) {
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
-    try {
-      server.close();
-      redistributor.close();
-      heartbeat.close();
-      pingExecutor.shutdownNow();
-      log.info("dispatcher stopped; {} commit(s) were still queued",
-          pool.pending().size() + pool.assignments().size());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      closed.countDown();
+    RuntimeException failure = null;
+    for (AutoCloseable part : new AutoCloseable[] {server, redistributor, heartbeat}) {
+      try {
+        part.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (Exception e) {
+        if (failure == null) {
+          failure = new IllegalStateException("dispatcher did not close cleanly: " + e, e);
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    pingExecutor.shutdownNow();
+    log.info("dispatcher stopped; {} commit(s) were still queued or being tested",
+        pool.pending().size() + pool.assignments().size());
+    closed.countDown();
+    if (failure != null) {
+      throw failure;
     }
   }
 

@@ -52,7 +52,11 @@ final class HeartbeatMonitor implements AutoCloseable {
   private void run() {
     try {
       while (pool.awaitRunners()) {
-        sweep();
+        try {
+          sweep();
+        } catch (RuntimeException e) {
+          log.error("heartbeat sweep failed; trying again next interval", e);
+        }
         if (stopped.await(intervalNanos, TimeUnit.NANOSECONDS)) {
           return;
         }
@@ -82,7 +86,7 @@ final class HeartbeatMonitor implements AutoCloseable {
       try {
         Reply reply = client.send(runner, new Ping());
         problem = reply == Reply.PONG ? null : "answered '" + reply.text() + "' to ping";
-      } catch (IOException e) {
+      } catch (IOException | RuntimeException e) {
         problem = e.getMessage() == null ? e.toString() : e.getMessage();
       }
       if (problem != null && stopped.getCount() > 0) {

@@ -42,7 +42,14 @@ final class Redistributor implements AutoCloseable {
     try {
       Optional<RunnerPool.Work> work;
       while ((work = pool.takeWork()).isPresent()) {
-        if (place(work.get())) {
+        boolean placed = false;
+        try {
+          placed = place(work.get());
+        } catch (RuntimeException e) {
+          // a bug must not end the only thread that hands out work; log it and go on
+          log.error("offering commit {} failed; retrying", work.get().commit(), e);
+        }
+        if (placed) {
           backoff = MIN_BACKOFF.toNanos();
         } else {
           pool.awaitChange(backoff);

@@ -109,6 +109,24 @@ final class RunnerPool {
   }
 
   /**
+   * Puts a commit being tested back at the front of the queue and frees its runner: its result
+   * could not be stored, so it must be tested again.
+   */
+  void requeue(CommitId commit) {
+    withLock(() -> {
+      HostAndPort runner = assigned.remove(commit);
+      if (runner != null) {
+        runners.put(runner, null);
+      }
+      if (!pending.contains(commit)) {
+        pending.addFirst(commit);
+      }
+      changed.signalAll();
+      return null;
+    });
+  }
+
+  /**
    * Waits until a commit is pending and at least one runner is idle, and returns the oldest
    * pending commit with the idle runners (rotated, so work is spread over the pool).
    *

@@ -1,6 +1,7 @@
 package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
@@ -68,6 +69,23 @@ class DispatchHandlerTest {
     handler.handle(new Results(COMMIT, "done"));
     assertThat(handler.handle(new Dispatch(COMMIT))).isEqualTo(Reply.OK);
     assertThat(pool.pending()).isEmpty();
+  }
+
+  @Test
+  void aResultThatCannotBeStoredIsNotAcknowledgedAndTheCommitIsTestedAgain() throws Exception {
+    Path results = dir.resolve("results");
+    DispatchHandler broken = new DispatchHandler(pool, new ResultStore(results));
+    broken.handle(new Register("localhost", 8901));
+    broken.handle(new Dispatch(COMMIT));
+    pool.assign(COMMIT, RUNNER);
+    // the results folder is gone and a file is in its way: nothing can be written
+    Files.delete(results);
+    Files.writeString(results, "not a folder");
+
+    assertThatThrownBy(() -> broken.handle(new Results(COMMIT, "report")))
+        .isInstanceOf(java.io.UncheckedIOException.class);
+    assertThat(pool.pending()).containsExactly(COMMIT);
+    assertThat(pool.assignments()).isEmpty();
   }
 
   @Test

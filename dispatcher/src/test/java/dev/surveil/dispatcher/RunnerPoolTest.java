@@ -66,6 +66,18 @@ class RunnerPoolTest {
   }
 
   @Test
+  void requeueingACommitFreesItsRunnerAndPutsItFirst() {
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.enqueue(C2);
+    pool.assign(C1, A);
+    pool.requeue(C1);
+    assertThat(pool.pending()).containsExactly(C1, C2);
+    assertThat(pool.assignments()).isEmpty();
+    assertThat(pool.assign(C1, A)).isTrue();
+  }
+
+  @Test
   void assignRefusesARunnerThatIsBusyOrGone() {
     pool.register(A);
     pool.enqueue(C1);

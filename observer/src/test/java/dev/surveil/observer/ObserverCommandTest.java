@@ -110,7 +110,7 @@ class ObserverCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.errLines().get(0))
-        .isEqualTo("--poll-interval must be at least 1ms, but was '0s'");
+        .isEqualTo("Invalid value for option '--poll-interval': '0s' is not a positive duration");
   }
 
   @Test
