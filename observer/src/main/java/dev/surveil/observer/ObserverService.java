@@ -253,13 +253,14 @@ public final class ObserverService implements AutoCloseable {
       poll.interrupt();
       stopped = join(poll, Duration.ofSeconds(1));
     }
-    pollLock.lock();
-    try {
-      poller.close();
-    } finally {
-      pollLock.unlock();
-    }
-    if (!stopped) {
+    if (stopped) {
+      pollLock.lock(); // a pollOnce() caller may still be polling
+      try {
+        poller.close();
+      } finally {
+        pollLock.unlock();
+      }
+    } else {
       throw new IllegalStateException(THREAD_NAME + " still running " + timeout + " after close");
     }
     log.info("observer stopped");
