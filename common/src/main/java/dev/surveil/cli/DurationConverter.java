@@ -24,6 +24,24 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     return duration;
   }
 
+  /**
+   * A duration as {@link #convert} reads it and as people type it: {@code 500ms}, {@code 5s},
+   * {@code 10m}, {@code 1h}, choosing the largest unit that divides it exactly.
+   */
+  public static String format(Duration duration) {
+    long millis = duration.toMillis();
+    if (millis > 0 && millis % 3_600_000 == 0) {
+      return millis / 3_600_000 + "h";
+    }
+    if (millis > 0 && millis % 60_000 == 0) {
+      return millis / 60_000 + "m";
+    }
+    if (millis % 1_000 == 0) {
+      return millis / 1_000 + "s";
+    }
+    return millis + "ms";
+  }
+
   private static Duration parse(String value) {
     Matcher m = SIMPLE.matcher(value.trim());
     if (m.matches()) {

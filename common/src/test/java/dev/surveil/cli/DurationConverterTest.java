@@ -21,6 +21,13 @@ class DurationConverterTest {
   }
 
   @Test
+  void formatsDurationsTheWayTheyAreRead() {
+    for (String text : new String[] {"500ms", "5s", "90s", "10m", "1h", "1500ms"}) {
+      assertThat(DurationConverter.format(converter.convert(text))).isEqualTo(text);
+    }
+  }
+
+  @Test
   void refusesZeroNegativeAndNonsense() {
     assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class)
         .hasMessage("'0s' is not a positive duration");

@@ -1,5 +1,6 @@
 package dev.surveil.observer;
 
+import dev.surveil.cli.DurationConverter;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.time.Ticker;
@@ -107,7 +108,7 @@ public final class ObserverService implements AutoCloseable {
           + state.get());
     }
     log.info("observing {}; dispatcher {}; polling every {}", poller.path(),
-        notifier.dispatcher(), formatInterval(interval));
+        notifier.dispatcher(), DurationConverter.format(interval));
     Thread poll = new Thread(this::runLoop, THREAD_NAME);
     poll.setDaemon(true);
     thread = poll;
@@ -273,20 +274,5 @@ public final class ObserverService implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return !thread.isAlive();
-  }
-
-  /** {@code 5s}, {@code 500ms}, {@code 10m}, {@code 1h}: as the interval was most likely typed. */
-  static String formatInterval(Duration interval) {
-    long millis = interval.toMillis();
-    if (millis % 3_600_000 == 0) {
-      return millis / 3_600_000 + "h";
-    }
-    if (millis % 60_000 == 0) {
-      return millis / 60_000 + "m";
-    }
-    if (millis % 1_000 == 0) {
-      return millis / 1_000 + "s";
-    }
-    return millis + "ms";
   }
 }

@@ -109,7 +109,9 @@ public final class RunnerService implements AutoCloseable {
     BindException lastFailure = null;
     for (int port = ports.first(); port <= ports.last(); port++) {
       LineServer candidate = new LineServer("runner",
-          new InetSocketAddress(settings.host(), port), handler, ServerOptions.DEFAULT, ticker);
+          new InetSocketAddress(settings.host(), port), handler,
+          // a runner is never sent a report: refuse a results request from its header
+          ServerOptions.DEFAULT.withMaxReportBytes(0), ticker);
       try {
         candidate.start();
         return candidate;

@@ -1,6 +1,7 @@
 package dev.surveil.runner.execution;
 
-import java.time.Duration;
+import dev.surveil.protocol.Limits;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -25,19 +26,19 @@ import java.util.stream.Collectors;
 final class ReportFormat {
   private static final String INDENT = "    ";
   /**
-   * The most characters of a report body that are sent. At most 3 UTF-8 bytes a character, that
-   * is well under the protocol's 16 MiB report limit: a dispatcher refuses a larger report, and
-   * the commit would never get a result.
+   * The most UTF-8 bytes of a report body that are sent: the protocol's report limit less room
+   * for the last line. A dispatcher refuses a larger report, and the commit would never get a
+   * result.
    */
-  static final int MAX_BODY_CHARS = 4 * 1024 * 1024;
+  static final int MAX_BODY_BYTES = Limits.DEFAULT.maxReportBytes() - 64 * 1024;
 
   private ReportFormat() {}
 
   static String format(TestRunSummary summary) {
-    return format(summary, MAX_BODY_CHARS);
+    return format(summary, MAX_BODY_BYTES);
   }
 
-  static String format(TestRunSummary summary, int maxBodyChars) {
+  static String format(TestRunSummary summary, int maxBodyBytes) {
     StringBuilder out = new StringBuilder();
     out.append("commit ").append(summary.commit()).append(": ").append(summary.outcome())
         .append(" in ").append(summary.duration().toMillis()).append(" ms\n");
@@ -55,25 +56,30 @@ final class ReportFormat {
         out.append('\n');
       }
     }
-    if (out.length() > maxBodyChars) {
-      int cut = out.length() - maxBodyChars;
-      out.setLength(maxBodyChars);
-      out.append("\n[... the last ").append(cut).append(" characters of this report were cut:"
-          + " it was too long to send ...]\n");
-    }
+    String body = cutMiddle(out.toString(), maxBodyBytes);
+    out.setLength(0);
+    out.append(body);
     out.append(summary.tests().size()).append(" tests, ").append(summary.passed())
         .append(" passed, ").append(summary.failed()).append(" failed, ")
         .append(summary.skipped()).append(" skipped\n");
     return out.toString();
   }
 
-  /** A duration as people write it on our command lines: {@code 500ms}, {@code 3s}, {@code 10m}. */
-  static String duration(Duration duration) {
-    if (duration.toMillis() % 1000 != 0) {
-      return duration.toMillis() + "ms";
+  /**
+   * {@code text} itself, or, if its UTF-8 form is over {@code maxBytes}, its first and last
+   * {@code maxBytes / 2} bytes around a note: the start names the tests, the end holds the detail
+   * (compiler messages, crash output).
+   */
+  static String cutMiddle(String text, int maxBytes) {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length <= maxBytes) {
+      return text;
     }
-    long seconds = duration.toSeconds();
-    return seconds % 60 == 0 && seconds > 0 ? seconds / 60 + "m" : seconds + "s";
+    int half = maxBytes / 2;
+    // a character split at either cut becomes U+FFFD; the margin below the limit absorbs that
+    return new String(bytes, 0, half, StandardCharsets.UTF_8)
+        + "\n[... " + (bytes.length - 2 * half) + " bytes cut: the report was too long to send"
+        + " ...]\n" + new String(bytes, bytes.length - half, half, StandardCharsets.UTF_8);
   }
 
   /** The last {@code count} lines of {@code text}, after a note of how many were left out. */

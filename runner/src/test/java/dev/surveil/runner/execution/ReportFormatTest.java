@@ -35,17 +35,25 @@ class ReportFormatTest {
   }
 
   @Test
-  void cutsAReportTooLongToSendButKeepsTheCounts() {
-    TestRunSummary summary = new TestRunSummary(COMMIT, Outcome.FAILED, List.of(
+  void cutsTheMiddleOfAReportTooLongToSendAndKeepsTheCounts() {
+    TestRunSummary summary = new TestRunSummary(COMMIT, Outcome.CRASHED, List.of(
         new TestCaseResult("A.fails()", Status.FAILED, Duration.ofMillis(1), "x".repeat(500))),
-        "", Duration.ofMillis(5));
+        "exit code 3", Duration.ofMillis(5));
 
     String report = ReportFormat.format(summary, 100);
 
-    assertThat(report).startsWith("commit 0123456789abcdef: FAILED in 5 ms\n")
-        .contains("characters of this report were cut")
-        .endsWith("\n1 tests, 0 passed, 1 failed, 0 skipped\n");
+    assertThat(report).startsWith("commit 0123456789abcdef: CRASHED in 5 ms\n")
+        .contains("bytes cut: the report was too long to send")
+        .endsWith("exit code 3\n1 tests, 0 passed, 1 failed, 0 skipped\n");
     assertThat(report.length()).isLessThan(250);
+  }
+
+  @Test
+  void neverSplitsAReportIntoMoreBytesThanAllowed() {
+    String text = "\u00e9\u6f22".repeat(1000);
+    String cut = ReportFormat.cutMiddle(text, 1001);
+    assertThat(cut.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).isLessThan(1100);
+    assertThat(ReportFormat.cutMiddle("short", 1001)).isEqualTo("short");
   }
 
   @Test
@@ -59,13 +67,6 @@ class ReportFormatTest {
         """);
   }
 
-  @Test
-  void writesDurationsAsOnTheCommandLine() {
-    assertThat(ReportFormat.duration(Duration.ofMillis(500))).isEqualTo("500ms");
-    assertThat(ReportFormat.duration(Duration.ofSeconds(3))).isEqualTo("3s");
-    assertThat(ReportFormat.duration(Duration.ofMinutes(10))).isEqualTo("10m");
-    assertThat(ReportFormat.duration(Duration.ofSeconds(90))).isEqualTo("90s");
-  }
 
   @Test
   void keepsTheLastLinesAndCountsTheOthers() {
