@@ -96,8 +96,8 @@ public final class RepositoryPoller implements AutoCloseable {
   }
 
   /**
-   * Hard-resets the clone to HEAD (in case anything put it out of sync), pulls from
-   * {@code origin}, and returns the commits of the new HEAD that are not ancestors of
+   * Fetches from {@code origin} and hard-resets the clone to the upstream branch (which also
+   * repairs anything that put the clone out of sync), and returns the commits of the new HEAD that are not ancestors of
    * {@code since} (inclusive), oldest first. With no {@code since}, every commit of HEAD is new.
    * If {@code since} is not an ancestor of the new HEAD (history was rewritten), logs a WARN and
    * returns just the new HEAD.
@@ -109,9 +109,8 @@ public final class RepositoryPoller implements AutoCloseable {
       throws IOException, GitAPIException {
     Repository repository = git.getRepository();
     String branch = checkedOutBranch();
-    if (repository.resolve(Constants.HEAD) != null) {
-      git.reset().setMode(ResetType.HARD).setRef(Constants.HEAD).call();
-    }
+    // No reset before the fetch (the chapter resets twice): fetching does not touch the working
+    // tree, and the reset below repairs whatever put it out of sync.
     git.fetch().setRemote(REMOTE).setTimeout(FETCH_TIMEOUT_SECONDS).call();
     String upstream = upstreamOf(branch);
     ObjectId upstreamHead = repository.resolve(upstream);
