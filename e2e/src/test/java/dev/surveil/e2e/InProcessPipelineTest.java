@@ -53,10 +53,11 @@ class InProcessPipelineTest {
         Duration.ofSeconds(2), ServerOptions.DEFAULT));
     dispatcher.start();
     HostAndPort address = new HostAndPort("127.0.0.1", dispatcher.localAddress().getPort());
+    RepositoryCheckout checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
     runner = new RunnerService(
         new RunnerSettings("127.0.0.1", PortRange.of(0), address, Duration.ofSeconds(10)),
-        RepositoryCheckout.open(repo.cloneTo("runner")),
-        new JUnitSourceExecutor(Duration.ofMinutes(2)), Ticker.SYSTEM);
+        checkout, new JUnitSourceExecutor(Duration.ofMinutes(2), checkout.workRoot()),
+        Ticker.SYSTEM);
     runner.start();
     observer = ObserverService.open(repo.cloneTo("observer"), address, Duration.ofHours(1),
         false);

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand.ResetType;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -28,9 +30,11 @@ public final class RepositoryCheckout {
   private static final int FETCH_TIMEOUT_SECONDS = 60;
 
   private final Path directory;
+  private final Path workRoot;
 
-  private RepositoryCheckout(Path directory) {
+  private RepositoryCheckout(Path directory, Path workRoot) {
     this.directory = directory;
+    this.workRoot = workRoot;
   }
 
   /**
@@ -52,11 +56,25 @@ public final class RepositoryCheckout {
       if (git.getRepository().isBare()) {
         throw new IOException(dir + " is a bare repository, with no files to test" + clone);
       }
-      removeStaleIndexLock(git.getRepository().getDirectory().toPath());
+      Path gitDir = git.getRepository().getDirectory().toPath();
+      removeStaleIndexLock(gitDir);
+      return new RepositoryCheckout(dir, freshWorkRoot(gitDir.resolve("surveil-work")));
     } catch (RepositoryNotFoundException e) {
       throw new IOException(dir + " is not a git repository" + clone, e);
     }
-    return new RepositoryCheckout(dir);
+  }
+
+  // Test runs keep their compiled classes and output here, inside the runner's own clone but
+  // outside its working tree: what a killed runner left is removed when the next one starts.
+  private static Path freshWorkRoot(Path workRoot) throws IOException {
+    if (Files.exists(workRoot)) {
+      try (Stream<Path> paths = Files.walk(workRoot)) {
+        for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+          Files.delete(path);
+        }
+      }
+    }
+    return Files.createDirectories(workRoot);
   }
 
   // The clone is the runner's own: a lock found at start-up was left by a runner killed in the
@@ -66,6 +84,11 @@ public final class RepositoryCheckout {
     if (Files.deleteIfExists(lock)) {
       log.warn("removed {} left by a runner that was killed during a checkout", lock);
     }
+  }
+
+  /** A folder of the runner's own for the temporary files of test runs; empty at start-up. */
+  public Path workRoot() {
+    return workRoot;
   }
 
   /** The clone's working tree, where the tests run. */

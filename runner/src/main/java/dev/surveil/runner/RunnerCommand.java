@@ -97,7 +97,8 @@ public final class RunnerCommand implements Callable<Integer> {
     }
     RunnerSettings settings = new RunnerSettings(host,
         port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher, dispatcherCheckInterval);
-    try (RunnerService runner = new RunnerService(settings, checkout, executor(), Ticker.SYSTEM)) {
+    TestExecutor executor = executor(checkout);
+    try (RunnerService runner = new RunnerService(settings, checkout, executor, Ticker.SYSTEM)) {
       service = runner;
       runner.start();
       boolean gone = runner.awaitStop() == RunnerService.StopReason.DISPATCHER_GONE;
@@ -105,10 +106,10 @@ public final class RunnerCommand implements Callable<Integer> {
     }
   }
 
-  private TestExecutor executor() {
+  private TestExecutor executor(RepositoryCheckout checkout) {
     return testCommand == null
-        ? new JUnitSourceExecutor(testTimeout)
-        : new ShellCommandExecutor(testCommand, testTimeout);
+        ? new JUnitSourceExecutor(testTimeout, checkout.workRoot())
+        : new ShellCommandExecutor(testCommand, testTimeout, checkout.workRoot());
   }
 
   private String checkOptions() {

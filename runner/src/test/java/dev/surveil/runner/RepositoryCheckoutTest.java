@@ -76,6 +76,18 @@ class RepositoryCheckoutTest {
   }
 
   @Test
+  void startsWithAnEmptyWorkRootOutsideTheWorkingTree() throws IOException {
+    Path leftover = checkout.workRoot().resolve("surveil-junit-1/classes/A.class");
+    Files.createDirectories(leftover.getParent());
+    Files.writeString(leftover, "left by a killed runner");
+
+    RepositoryCheckout restarted = RepositoryCheckout.open(clone);
+
+    assertThat(restarted.workRoot()).isEmptyDirectory()
+        .startsWith(clone.toAbsolutePath().normalize().resolve(".git"));
+  }
+
+  @Test
   void acceptsAnAbbreviatedCommitId() throws IOException {
     checkout.checkout(new CommitId(older.substring(0, 10)));
     assertThat(head()).isEqualTo(older);

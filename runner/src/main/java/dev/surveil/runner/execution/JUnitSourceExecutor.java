@@ -41,8 +41,8 @@ public final class JUnitSourceExecutor implements TestExecutor {
     this(timeout, null);
   }
 
-  /** Puts its temporary folders in {@code tempRoot} (null: the system's), for tests. */
-  JUnitSourceExecutor(Duration timeout, Path tempRoot) {
+  /** Puts its temporary folders in {@code tempRoot} (null: the system's temporary folder). */
+  public JUnitSourceExecutor(Duration timeout, Path tempRoot) {
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }

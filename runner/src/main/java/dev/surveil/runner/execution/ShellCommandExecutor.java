@@ -33,8 +33,8 @@ public final class ShellCommandExecutor implements TestExecutor {
     this(command, timeout, null);
   }
 
-  /** Puts its temporary folders in {@code tempRoot} (null: the system's), for tests. */
-  ShellCommandExecutor(String command, Duration timeout, Path tempRoot) {
+  /** Puts its temporary folders in {@code tempRoot} (null: the system's temporary folder). */
+  public ShellCommandExecutor(String command, Duration timeout, Path tempRoot) {
     Objects.requireNonNull(command, "command");
     if (command.isBlank()) {
       throw new IllegalArgumentException("command must not be blank: '" + command + "'");
