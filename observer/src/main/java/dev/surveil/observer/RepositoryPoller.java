@@ -98,9 +98,9 @@ public final class RepositoryPoller implements AutoCloseable {
   /**
    * Fetches from {@code origin}, hard-resets the clone to the upstream branch (which also
    * repairs anything that put the clone out of sync), and returns the commits of the new HEAD
-   * that are not ancestors of {@code since} (inclusive), oldest first. With no {@code since}, every commit of HEAD is new.
-   * If {@code since} is not an ancestor of the new HEAD (history was rewritten), logs a WARN and
-   * returns just the new HEAD.
+   * that are not ancestors of {@code since} (inclusive), oldest first. With no {@code since},
+   * every commit of HEAD is new. If {@code since} is not an ancestor of the new HEAD (history was
+   * rewritten), logs a WARN and returns just the new HEAD.
    *
    * @throws IOException if the repository cannot be read or its HEAD is detached
    * @throws GitAPIException if the reset or the fetch fails, e.g. origin is unreachable
