@@ -9,7 +9,8 @@ public enum Command {
   REGISTER("register", true),
   RESULTS("results", true),
   PING("ping", false),
-  RUNTEST("runtest", true);
+  RUNTEST("runtest", true),
+  NOTIFY("notify", false);
 
   private final String token;
   private final boolean hasArguments;

@@ -51,7 +51,10 @@ public final class LineCodec {
         throw new ProtocolException(
             command.token() + " takes no arguments: " + CommitId.quote(text));
       }
-      return command == Command.STATUS ? new Status() : new Ping();
+      if (command == Command.STATUS) {
+        return new Status();
+      }
+      return command == Command.PING ? new Ping() : new Notify();
     }
     if (colon < 0) {
       throw new ProtocolException(command.token() + " needs arguments: " + CommitId.quote(text));

@@ -112,7 +112,8 @@ public final class MessageReader {
     }
     // A \r may be the first half of a \r\n whose \n has not arrived yet.
     String text = text(0, length > 0 && buffer[length - 1] == '\r' ? length - 1 : length);
-    if (text.equals(Command.STATUS.token()) || text.equals(Command.PING.token())) {
+    if (text.equals(Command.STATUS.token()) || text.equals(Command.PING.token())
+        || text.equals(Command.NOTIFY.token())) {
       return LineCodec.parseRequest(text);
     }
     rejectUnknownKeyword(text);

@@ -20,6 +20,7 @@ class LineCodecTest {
     return Stream.of(
         Arguments.of("status", new Status()),
         Arguments.of("ping", new Ping()),
+        Arguments.of("notify", new Notify()),
         Arguments.of("dispatch:" + ID, new Dispatch(COMMIT)),
         Arguments.of("runtest:" + ID, new RunTest(COMMIT)),
         Arguments.of("dispatch:abcd", new Dispatch(new CommitId("abcd"))),

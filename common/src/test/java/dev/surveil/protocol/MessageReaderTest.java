@@ -63,7 +63,7 @@ class MessageReaderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"status", "ping"})
+  @ValueSource(strings = {"status", "ping", "notify"})
   void completesUnterminatedKeywordAtOnce(String keyword) throws IOException {
     var in = new ScriptedInputStream().send(keyword).afterwards(Afterwards.FAIL);
 
