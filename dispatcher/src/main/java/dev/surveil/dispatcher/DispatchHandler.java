@@ -57,6 +57,7 @@ final class DispatchHandler implements MessageHandler {
       }
       RunnerPool.Enqueued outcome = pool.enqueue(commit);
       if (outcome == RunnerPool.Enqueued.QUEUED) {
+        pool.sync(); // acknowledged only once a restarted dispatcher would still know it
         log.info("queued commit {}", commit);
       } else {
         log.info("commit {} is already {}; not queued again", commit,

@@ -4,11 +4,14 @@ import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.CommitId;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -36,7 +39,8 @@ public final class DispatcherService implements AutoCloseable {
       Duration heartbeatTimeout, ServerOptions serverOptions) {}
 
   private final Config config;
-  private final RunnerPool pool = new RunnerPool();
+  private final JournalFile journal;
+  private final RunnerPool pool;
   private final ExecutorService pingExecutor;
   private final ResultStore results;
   private final LineServer server;
@@ -45,10 +49,15 @@ public final class DispatcherService implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
 
-  /** Opens the results folder; nothing listens until {@link #start()}. */
+  /**
+   * Opens the results folder and rebuilds the queue from its journal; nothing listens until
+   * {@link #start()}.
+   */
   public DispatcherService(Config config) throws IOException {
     this.config = config;
     this.results = new ResultStore(config.resultsDir());
+    this.journal = JournalFile.open(results.dir());
+    this.pool = recover(journal, results);
     LineClient client = new LineClient(config.heartbeatTimeout(), config.heartbeatTimeout());
     RunnerClient runners = client::send;
     // One short-lived thread per outstanding ping: pings must not queue behind a frozen runner.
@@ -59,6 +68,24 @@ public final class DispatcherService implements AutoCloseable {
     this.redistributor = new Redistributor(pool, runners);
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
         config.heartbeatInterval());
+  }
+
+  private static RunnerPool recover(JournalFile journal, ResultStore results) {
+    RunnerPool pool = RunnerPool.recover(journal.recovered(), journal);
+    List<CommitId> open = new ArrayList<>(pool.pending());
+    open.addAll(pool.assignments().keySet());
+    for (CommitId commit : open) {
+      if (results.has(commit)) {
+        pool.complete(commit); // its result was stored just before the crash
+      }
+    }
+    pool.compactJournal();
+    if (!journal.recovered().isEmpty()) {
+      log.info("recovered from journal {}: {} runner(s), {} commit(s) queued, {} being tested",
+          journal.file(), pool.runners().size(), pool.pending().size(),
+          pool.assignments().size());
+    }
+    return pool;
   }
 
   /** Binds the port and starts serving, redistributing and heartbeating. */
@@ -104,6 +131,12 @@ public final class DispatcherService implements AutoCloseable {
       }
     }
     pingExecutor.shutdownNow();
+    try {
+      journal.sync();
+      journal.close();
+    } catch (IOException e) {
+      log.warn("cannot close journal {}: {}", journal.file(), e.toString());
+    }
     log.info("dispatcher stopped; {} commit(s) were still queued or being tested",
         pool.pending().size() + pool.assignments().size());
     closed.countDown();

@@ -75,6 +75,7 @@ final class ResultStore {
         channel.force(true);
       }
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      JournalFile.forceDirectory(dir);
       return true;
     } catch (IOException e) {
       deleteQuietly(temp);

@@ -18,6 +18,11 @@ import java.util.function.Supplier;
  * runner tests which commit. Every change that touches more than one of these happens under one
  * lock, so a commit is always exactly one of: pending, assigned to a runner, or forgotten (done).
  * Thread-safe; threads wait on it for work instead of polling.
+ *
+ * <p>Every change is first appended to a {@link Journal}, under the lock, so the journal holds
+ * the changes in the order they were made; {@link #recover} replays them into a new pool. A change
+ * the journal cannot record is not made. Callers that must not reply before a change is durable
+ * call {@link #sync()}.
  */
 final class RunnerPool {
   /** What {@link #enqueue} did with a commit. */
@@ -34,6 +39,76 @@ final class RunnerPool {
   private final Map<CommitId, HostAndPort> assigned = new LinkedHashMap<>();
   private int rotation;
   private boolean closed;
+  private Journal journal; // guarded by lock
+
+  /** An empty pool that records its changes in {@code journal}. */
+  RunnerPool(Journal journal) {
+    this.journal = journal;
+  }
+
+  /** An empty pool that records nothing. */
+  RunnerPool() {
+    this(Journal.NONE);
+  }
+
+  /**
+   * Rebuilds a pool by replaying {@code changes}, then records its further changes in
+   * {@code journal}.
+   */
+  static RunnerPool recover(List<PoolChange> changes, Journal journal) {
+    RunnerPool pool = new RunnerPool(Journal.NONE);
+    for (PoolChange change : changes) {
+      pool.apply(change);
+    }
+    pool.withLock(() -> pool.journal = journal);
+    return pool;
+  }
+
+  /** Makes one change, as its operation would. */
+  void apply(PoolChange change) {
+    CommitId commit = change.commit();
+    HostAndPort runner = change.runner();
+    switch (change.op()) {
+      case REGISTER -> register(runner);
+      case REMOVE -> remove(runner);
+      case ENQUEUE -> enqueue(commit);
+      case ASSIGN -> assign(commit, runner);
+      case COMPLETE -> complete(commit);
+      case REQUEUE -> requeue(commit);
+      default -> throw new IllegalArgumentException("unknown change " + change);
+    }
+  }
+
+  /**
+   * The changes that rebuild this pool as it is now: its runners, the commit each is testing,
+   * and the queue in order.
+   */
+  List<PoolChange> snapshot() {
+    return withLock(() -> {
+      List<PoolChange> changes = new ArrayList<>();
+      runners.keySet().forEach(runner -> changes.add(PoolChange.register(runner)));
+      assigned.forEach((commit, runner) -> {
+        changes.add(PoolChange.enqueue(commit));
+        changes.add(PoolChange.assign(commit, runner));
+      });
+      pending.forEach(commit -> changes.add(PoolChange.enqueue(commit)));
+      return changes;
+    });
+  }
+
+  /** Returns once every change made so far is durable in the journal. */
+  void sync() {
+    Journal current = withLock(() -> journal);
+    current.sync();
+  }
+
+  /** Rewrites the journal as a snapshot of the pool now. */
+  void compactJournal() {
+    withLock(() -> {
+      journal.compact(snapshot());
+      return null;
+    });
+  }
 
   /**
    * Adds a runner to the pool. A runner that registers again while the pool thinks it is testing
@@ -43,6 +118,10 @@ final class RunnerPool {
    */
   Optional<CommitId> register(HostAndPort runner) {
     return withLock(() -> {
+      if (runners.containsKey(runner) && runners.get(runner) == null) {
+        return Optional.<CommitId>empty(); // already registered and idle: nothing changes
+      }
+      record(PoolChange.register(runner));
       CommitId lost = runners.put(runner, null);
       if (lost != null) {
         assigned.remove(lost);
@@ -64,8 +143,9 @@ final class RunnerPool {
   Optional<Removed> remove(HostAndPort runner) {
     return withLock(() -> {
       if (!runners.containsKey(runner)) {
-        return Optional.empty();
+        return Optional.<Removed>empty();
       }
+      record(PoolChange.remove(runner));
       CommitId lost = runners.remove(runner);
       if (lost != null) {
         assigned.remove(lost);
@@ -85,6 +165,7 @@ final class RunnerPool {
       if (pending.contains(commit)) {
         return Enqueued.ALREADY_PENDING;
       }
+      record(PoolChange.enqueue(commit));
       pending.addLast(commit);
       changed.signalAll();
       return Enqueued.QUEUED;
@@ -98,6 +179,10 @@ final class RunnerPool {
    */
   Optional<HostAndPort> complete(CommitId commit) {
     return withLock(() -> {
+      if (!assigned.containsKey(commit) && !pending.contains(commit)) {
+        return Optional.<HostAndPort>empty();
+      }
+      record(PoolChange.complete(commit));
       pending.remove(commit);
       HostAndPort runner = assigned.remove(commit);
       if (runner != null) {
@@ -114,6 +199,10 @@ final class RunnerPool {
    */
   void requeue(CommitId commit) {
     withLock(() -> {
+      if (!assigned.containsKey(commit) && pending.contains(commit)) {
+        return null;
+      }
+      record(PoolChange.requeue(commit));
       HostAndPort runner = assigned.remove(commit);
       if (runner != null) {
         runners.put(runner, null);
@@ -162,6 +251,7 @@ final class RunnerPool {
           || runners.get(runner) != null) {
         return false;
       }
+      record(PoolChange.assign(commit, runner));
       pending.remove(commit);
       runners.put(runner, commit);
       assigned.put(commit, runner);
@@ -220,6 +310,14 @@ final class RunnerPool {
       changed.signalAll();
       return null;
     });
+  }
+
+  /** Appends a change to the journal, and rewrites the journal when it has grown too long. */
+  private void record(PoolChange change) {
+    if (journal.wantsCompaction(runners.size() + 2 * assigned.size() + pending.size())) {
+      journal.compact(snapshot());
+    }
+    journal.append(change);
   }
 
   private List<HostAndPort> idleRunners() {

@@ -97,4 +97,40 @@ class DispatcherServiceTest {
     }
     assertThat(client.send(dispatcherAddress, new Status())).isEqualTo(Reply.OK);
   }
+
+  @Test
+  void aRestartedDispatcherKeepsItsRunnersQueueAndAssignmentsButNotFinishedCommits()
+      throws Exception {
+    CommitId second = new CommitId("2222222222222222222222222222222222222222");
+    CommitId third = new CommitId("3333333333333333333333333333333333333333");
+    client.send(dispatcherAddress, new Register("127.0.0.1", runner.localAddress().getPort()));
+    for (CommitId commit : new CommitId[] {COMMIT, second, third}) {
+      assertThat(client.send(dispatcherAddress, new Dispatch(commit))).isEqualTo(Reply.OK);
+    }
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> dispatcher.pool().assignments().containsKey(COMMIT));
+    dispatcher.close();
+    Files.writeString(dir.resolve(third.value()), "stored just before the crash");
+
+    dispatcher = new DispatcherService(new DispatcherService.Config(
+        new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
+        Duration.ofSeconds(1), ServerOptions.DEFAULT));
+    HostAndPort runnerAddress = new HostAndPort("127.0.0.1", runner.localAddress().getPort());
+    assertThat(dispatcher.pool().runners()).containsExactly(runnerAddress);
+    assertThat(dispatcher.pool().assignments()).isEqualTo(java.util.Map.of(COMMIT, runnerAddress));
+    assertThat(dispatcher.pool().pending()).containsExactly(second);
+
+    dispatcher.start();
+    dispatcherAddress = new HostAndPort("127.0.0.1", dispatcher.localAddress().getPort());
+    runnerRequests.clear();
+    assertThat(client.send(dispatcherAddress, new Results(COMMIT, "late but welcome")))
+        .isEqualTo(Reply.OK);
+    Request request;
+    do {
+      request = runnerRequests.poll(10, TimeUnit.SECONDS);
+      assertThat(request).isNotNull();
+    } while (request instanceof Ping);
+    assertThat(request).isEqualTo(new RunTest(second));
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("late but welcome");
+  }
 }

@@ -127,4 +127,58 @@ class RunnerPoolTest {
     HostAndPort second = pool.takeWork().orElseThrow().idleRunners().get(0);
     assertThat(first).isNotEqualTo(second);
   }
+
+  @Test
+  void replayingTheSnapshotRebuildsThePool() {
+    pool.register(A);
+    pool.register(B);
+    pool.enqueue(C1);
+    pool.enqueue(C2);
+    pool.enqueue(C3);
+    assertThat(pool.assign(C2, B)).isTrue();
+    RunnerPool copy = RunnerPool.recover(pool.snapshot(), Journal.NONE);
+    assertThat(copy.runners()).containsExactly(A, B);
+    assertThat(copy.pending()).containsExactly(C1, C3);
+    assertThat(copy.assignments()).isEqualTo(java.util.Map.of(C2, B));
+  }
+
+  @Test
+  void replayingEveryChangeGivesTheSameStateAsMakingThem() {
+    java.util.List<PoolChange> recorded = new java.util.ArrayList<>();
+    RunnerPool recording = new RunnerPool(new RecordingJournal(recorded));
+    recording.register(A);
+    recording.enqueue(C1);
+    recording.enqueue(C2);
+    recording.assign(C1, A);
+    recording.register(B);
+    recording.assign(C2, B);
+    recording.remove(A);
+    recording.complete(C2);
+    recording.requeue(C3);
+    recording.register(B); // idle and registered: nothing changes, nothing is recorded
+    RunnerPool replayed = RunnerPool.recover(recorded, Journal.NONE);
+    assertThat(replayed.runners()).isEqualTo(recording.runners()).containsExactly(B);
+    assertThat(replayed.pending()).isEqualTo(recording.pending()).containsExactly(C3, C1);
+    assertThat(replayed.assignments()).isEqualTo(recording.assignments()).isEmpty();
+    assertThat(recorded).hasSize(9);
+  }
+
+  /** Keeps the changes in a list. */
+  private record RecordingJournal(java.util.List<PoolChange> changes) implements Journal {
+    @Override
+    public void append(PoolChange change) {
+      changes.add(change);
+    }
+
+    @Override
+    public void sync() {}
+
+    @Override
+    public boolean wantsCompaction(int liveChanges) {
+      return false;
+    }
+
+    @Override
+    public void compact(java.util.List<PoolChange> snapshot) {}
+  }
 }

@@ -1,0 +1,128 @@
+package dev.surveil.dispatcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.CommitId;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalFileTest {
+  private static final HostAndPort A = new HostAndPort("127.0.0.1", 8901);
+  private static final CommitId C1 = new CommitId("aaaa1111");
+  private static final CommitId C2 = new CommitId("bbbb2222");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void everyChangeFormatsAndParsesBack() {
+    for (PoolChange change : List.of(PoolChange.register(A), PoolChange.remove(A),
+        PoolChange.enqueue(C1), PoolChange.assign(C1, A), PoolChange.complete(C1),
+        PoolChange.requeue(C1))) {
+      assertThat(PoolChange.parse(change.format())).isEqualTo(change);
+    }
+    assertThat(PoolChange.assign(C1, A).format()).isEqualTo("assign aaaa1111 127.0.0.1:8901");
+  }
+
+  @Test
+  void refusesLinesThatAreNotChanges() {
+    for (String line : List.of("", "enqueue", "enqueue ../x", "assign aaaa1111",
+        "register 127.0.0.1:8901 extra", "launch aaaa1111")) {
+      assertThatThrownBy(() -> PoolChange.parse(line))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journal line");
+    }
+  }
+
+  @Test
+  void changesSurviveReopening() throws Exception {
+    try (JournalFile journal = JournalFile.open(dir)) {
+      assertThat(journal.recovered()).isEmpty();
+      journal.append(PoolChange.register(A));
+      journal.append(PoolChange.enqueue(C1));
+      journal.sync();
+    }
+    try (JournalFile journal = JournalFile.open(dir)) {
+      assertThat(journal.recovered())
+          .containsExactly(PoolChange.register(A), PoolChange.enqueue(C1));
+    }
+  }
+
+  @Test
+  void dropsALastLineCutShortByACrashAndSkipsDamagedLines() throws Exception {
+    Files.writeString(dir.resolve(JournalFile.NAME),
+        "enqueue aaaa1111\ngarbage\nenqueue bbbb2222\nassign bbbb", StandardCharsets.UTF_8);
+    try (JournalFile journal = JournalFile.open(dir)) {
+      assertThat(journal.recovered())
+          .containsExactly(PoolChange.enqueue(C1), PoolChange.enqueue(C2));
+    }
+  }
+
+  @Test
+  void compactionReplacesTheHistoryWithTheSnapshotAndKeepsAppending() throws Exception {
+    try (JournalFile journal = JournalFile.open(dir)) {
+      journal.append(PoolChange.enqueue(C1));
+      journal.append(PoolChange.complete(C1));
+      journal.compact(List.of(PoolChange.enqueue(C2)));
+      journal.append(PoolChange.register(A));
+      journal.sync();
+    }
+    assertThat(Files.readAllLines(dir.resolve(JournalFile.NAME)))
+        .containsExactly("enqueue bbbb2222", "register 127.0.0.1:8901");
+    assertThat(dir.resolve(JournalFile.NAME + ".tmp")).doesNotExist();
+  }
+
+  @Test
+  void aBusyPoolKeepsItsJournalBounded() throws Exception {
+    try (JournalFile journal = JournalFile.open(dir)) {
+      RunnerPool pool = new RunnerPool(journal);
+      pool.register(A);
+      for (int i = 0; i < 5_000; i++) {
+        CommitId commit = new CommitId(String.format("%08x", i));
+        pool.enqueue(commit);
+        pool.assign(commit, A);
+        pool.complete(commit);
+      }
+      pool.enqueue(C1);
+      journal.sync();
+      assertThat(Files.readAllLines(dir.resolve(JournalFile.NAME)).size()).isLessThan(1_100);
+      assertThat(JournalFile.open(dir).recovered()).isNotEmpty();
+    }
+    try (JournalFile journal = JournalFile.open(dir)) {
+      RunnerPool recovered = RunnerPool.recover(journal.recovered(), journal);
+      assertThat(recovered.runners()).containsExactly(A);
+      assertThat(recovered.pending()).containsExactly(C1);
+    }
+  }
+
+  @Test
+  void aChangeTheJournalCannotRecordIsNotMade() throws Exception {
+    JournalFile journal = JournalFile.open(dir);
+    RunnerPool pool = new RunnerPool(journal);
+    pool.register(A);
+    journal.close(); // every later append fails
+    assertThatThrownBy(() -> pool.enqueue(C1)).hasMessageContaining("cannot write journal");
+    assertThat(pool.pending()).isEmpty();
+  }
+
+  @Test
+  void appendsAreWholeLines() throws Exception {
+    List<String> expected = new ArrayList<>();
+    try (JournalFile journal = JournalFile.open(dir)) {
+      for (int i = 0; i < 100; i++) {
+        CommitId commit = new CommitId(String.format("%08x", i));
+        journal.append(PoolChange.enqueue(commit));
+        expected.add("enqueue " + commit.value());
+      }
+    }
+    Files.writeString(dir.resolve(JournalFile.NAME), "", StandardOpenOption.APPEND);
+    assertThat(Files.readAllLines(dir.resolve(JournalFile.NAME))).isEqualTo(expected);
+  }
+}
