@@ -9,7 +9,51 @@ import java.nio.charset.StandardCharsets;
  * <p>{@code format(parse(line)).equals(line)} holds for every well-formed line.
  */
 public final class LineCodec {
+  /** What an {@link AuthLine} starts with. */
+  static final String AUTH_PREFIX = "auth:";
+  /** The largest auth timestamp: 15 digits, far beyond any real clock. */
+  static final long MAX_AUTH_MILLIS = 999_999_999_999_999L;
+  /** The longest auth line, with a {@code \r\n} terminator. */
+  static final int MAX_AUTH_LINE_BYTES = AUTH_PREFIX.length() + 15 + 1 + AuthLine.NONCE_HEX_LENGTH
+      + 1 + AuthLine.MAC_HEX_LENGTH + 2;
+
   private LineCodec() {}
+
+  /** The auth line as protocol text, without its {@code \n} terminator. */
+  public static String format(AuthLine auth) {
+    return AUTH_PREFIX + auth.millis() + ":" + auth.nonce() + ":" + auth.mac();
+  }
+
+  /**
+   * Parses an auth line: {@code auth:<millis>:<nonce>:<mac>}, the millis in decimal without
+   * leading zeros, the nonce and MAC in lower-case hex. One trailing {@code \n} or {@code \r\n}
+   * is ignored.
+   *
+   * @throws AuthenticationException naming the problem and the offending text
+   */
+  public static AuthLine parseAuthLine(String line) throws AuthenticationException {
+    String text = stripTerminator(line);
+    if (!text.startsWith(AUTH_PREFIX)) {
+      throw new AuthenticationException("no auth line before the request: "
+          + CommitId.quote(text));
+    }
+    String[] fields = text.substring(AUTH_PREFIX.length()).split(":", -1);
+    if (fields.length != 3) {
+      throw new AuthenticationException("auth line needs <millis>:<nonce>:<mac>: "
+          + CommitId.quote(text));
+    }
+    String millis = fields[0];
+    if (millis.length() > 15 || !isAsciiDigits(millis)
+        || (millis.length() > 1 && millis.charAt(0) == '0')) {
+      throw new AuthenticationException("auth timestamp is not a number: "
+          + CommitId.quote(millis));
+    }
+    try {
+      return new AuthLine(Long.parseLong(millis), fields[1], fields[2]);
+    } catch (IllegalArgumentException e) {
+      throw new AuthenticationException(e.getMessage());
+    }
+  }
 
   /** The message as protocol text, without a line terminator. */
   public static String format(Message message) {

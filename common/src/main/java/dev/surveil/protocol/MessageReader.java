@@ -28,10 +28,16 @@ import java.util.Arrays;
  * {@link Limits#maxReportBytes()} (refused from its header, before any of it is buffered), an
  * unknown keyword, or no complete request before the deadline (checked before every read, so a
  * peer trickling bytes is cut off too) raise {@link ProtocolException}.
+ *
+ * <p>{@link #readSignedRequest()} first reads an {@link AuthLine} ending in {@code \n}, then the
+ * request as above; the auth line counts against {@link Limits#maxLineBytes()}. Bytes that cannot
+ * begin an auth line, or a malformed one, raise {@link AuthenticationException} at once.
  */
 public final class MessageReader {
   private static final byte[] RESULTS_PREFIX =
       (Command.RESULTS.token() + ":").getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] AUTH_PREFIX =
+      LineCodec.AUTH_PREFIX.getBytes(StandardCharsets.US_ASCII);
 
   private final InputStream in;
   private final Limits limits;
@@ -40,6 +46,9 @@ public final class MessageReader {
 
   private byte[] buffer = new byte[512];
   private int length;
+  // Where the request starts: after the auth line, if one is expected; -1 until it has been read.
+  private int start;
+  private AuthLine auth;
   // Set once a results header has been read: where the report starts and how long it is.
   private int reportStart = -1;
   private int reportLength;
@@ -59,6 +68,27 @@ public final class MessageReader {
    * @throws ProtocolException if the bytes are not a request, break a limit or stall
    */
   public Request readRequest() throws IOException {
+    return read();
+  }
+
+  /**
+   * Reads an auth line and the request after it, and parses both. Call it once, instead of
+   * {@link #readRequest()}; the request is not verified here.
+   *
+   * @throws EOFException if the stream ends before any byte arrives
+   * @throws AuthenticationException if the bytes do not begin with a well-formed auth line
+   * @throws ProtocolException if the request after it is not a request, breaks a limit or stalls
+   */
+  public SignedRequest readSignedRequest() throws IOException {
+    if (length > 0 || auth != null) {
+      throw new IllegalStateException("readSignedRequest must be the reader's first read");
+    }
+    start = -1;
+    Request request = read();
+    return new SignedRequest(auth, request);
+  }
+
+  private Request read() throws IOException {
     long deadline = ticker.read() + timeoutNanos;
     while (true) {
       Request complete = completeRequest();
@@ -96,22 +126,25 @@ public final class MessageReader {
   }
 
   private Request completeRequest() throws ProtocolException {
+    if (start < 0 && !completeAuthLine()) {
+      return null;
+    }
     if (isResults()) {
       return completeResults();
     }
-    if (length < RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX)) {
+    if (length - start < RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX)) {
       return null;
     }
-    int newline = indexOf((byte) '\n', 0, length);
+    int newline = indexOf((byte) '\n', start, length);
     if (newline >= 0) {
-      return LineCodec.parseRequest(text(0, newline + 1));
+      return LineCodec.parseRequest(text(start, newline + 1));
     }
     if (length > limits.maxLineBytes()) {
       throw new ProtocolException("request longer than " + limits.maxLineBytes()
           + " bytes without a newline");
     }
     // A \r may be the first half of a \r\n whose \n has not arrived yet.
-    String text = text(0, length > 0 && buffer[length - 1] == '\r' ? length - 1 : length);
+    String text = text(start, length > start && buffer[length - 1] == '\r' ? length - 1 : length);
     if (text.equals(Command.STATUS.token()) || text.equals(Command.PING.token())
         || text.equals(Command.NOTIFY.token())) {
       return LineCodec.parseRequest(text);
@@ -122,7 +155,7 @@ public final class MessageReader {
 
   private Request completeResults() throws ProtocolException {
     if (reportStart < 0) {
-      int first = indexOf((byte) ':', RESULTS_PREFIX.length, length);
+      int first = indexOf((byte) ':', start + RESULTS_PREFIX.length, length);
       int second = first < 0 ? -1 : indexOf((byte) ':', first + 1, length);
       if (second < 0) {
         if (length > limits.maxLineBytes()) {
@@ -131,7 +164,7 @@ public final class MessageReader {
         }
         return null;
       }
-      resultsCommit = CommitId.parse(text(RESULTS_PREFIX.length, first)).value();
+      resultsCommit = CommitId.parse(text(start + RESULTS_PREFIX.length, first)).value();
       reportLength = LineCodec.parseLength(text(first + 1, second));
       if (reportLength > limits.maxReportBytes()) {
         throw new ProtocolException("report of " + reportLength + " bytes is over the limit of "
@@ -147,11 +180,11 @@ public final class MessageReader {
   }
 
   private Request quietRequest() {
-    if (length == 0 || isResults()) {
+    if (start < 0 || length == start || isResults()) {
       return null;
     }
     try {
-      return LineCodec.parseRequest(text(0, length));
+      return LineCodec.parseRequest(text(start, length));
     } catch (ProtocolException incomplete) {
       return null; // more bytes may still come; the deadline ends the wait
     }
@@ -161,6 +194,13 @@ public final class MessageReader {
     if (length == 0) {
       throw new EOFException("connection closed before a request arrived");
     }
+    if (start < 0) {
+      throw new AuthenticationException("connection closed inside the auth line: "
+          + quotedBuffer());
+    }
+    if (length == start) {
+      throw new ProtocolException("connection closed after the auth line, before the request");
+    }
     if (reportStart >= 0) {
       throw new ProtocolException("connection closed after " + (length - reportStart)
           + " of " + reportLength + " report bytes");
@@ -169,7 +209,30 @@ public final class MessageReader {
       throw new ProtocolException("connection closed inside the results header: "
           + quotedBuffer());
     }
-    return LineCodec.parseRequest(text(0, length));
+    return LineCodec.parseRequest(text(start, length));
+  }
+
+  /** Reads the auth line if it is complete; refuses bytes that cannot begin one at once. */
+  private boolean completeAuthLine() throws ProtocolException {
+    int n = Math.min(length, AUTH_PREFIX.length);
+    if (!Arrays.equals(buffer, 0, n, AUTH_PREFIX, 0, n)) {
+      throw new AuthenticationException("no auth line before the request: " + quotedBuffer());
+    }
+    int newline = indexOf((byte) '\n', 0, Math.min(length, LineCodec.MAX_AUTH_LINE_BYTES));
+    if (newline < 0) {
+      if (length > limits.maxLineBytes()) {
+        throw new ProtocolException("request longer than " + limits.maxLineBytes()
+            + " bytes without a newline");
+      }
+      if (length >= LineCodec.MAX_AUTH_LINE_BYTES) {
+        throw new AuthenticationException("auth line longer than "
+            + LineCodec.MAX_AUTH_LINE_BYTES + " bytes: " + quotedBuffer());
+      }
+      return false;
+    }
+    auth = LineCodec.parseAuthLine(text(0, newline + 1));
+    start = newline + 1;
+    return true;
   }
 
   private void rejectUnknownKeyword(String text) throws ProtocolException {
@@ -184,12 +247,13 @@ public final class MessageReader {
   }
 
   private boolean isResults() {
-    return reportStart >= 0 || (length >= RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX));
+    return reportStart >= 0
+        || (length - start >= RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX));
   }
 
   private boolean startsLike(byte[] prefix) {
-    int n = Math.min(length, prefix.length);
-    return Arrays.equals(buffer, 0, n, prefix, 0, n);
+    int n = Math.min(length - start, prefix.length);
+    return Arrays.equals(buffer, start, start + n, prefix, 0, n);
   }
 
   // Grows to what the request can still legally need: never past the line limit or the

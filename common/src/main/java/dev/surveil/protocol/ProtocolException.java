@@ -4,9 +4,10 @@ import java.io.IOException;
 
 /**
  * A request or reply that does not follow the Surveil line protocol; the message names the
- * offending input.
+ * offending input. {@link AuthenticationException} is the one kind a server answers with
+ * {@code Unauthorized} instead of {@code Invalid command}.
  */
-public final class ProtocolException extends IOException {
+public sealed class ProtocolException extends IOException permits AuthenticationException {
   private static final long serialVersionUID = 1L;
 
   public ProtocolException(String message) {

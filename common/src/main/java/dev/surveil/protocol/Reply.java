@@ -8,7 +8,9 @@ public enum Reply implements Message {
   PONG("pong"),
   BUSY("BUSY"),
   NO_RUNNERS("No runners are registered"),
-  INVALID_COMMAND("Invalid command");
+  INVALID_COMMAND("Invalid command"),
+  /** A server that has a secret refuses a request that is not authenticated (or is replayed). */
+  UNAUTHORIZED("Unauthorized");
 
   private final String text;
 

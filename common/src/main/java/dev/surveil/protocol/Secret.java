@@ -1,0 +1,121 @@
+package dev.surveil.protocol;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The shared secret that authenticates requests (see {@link RequestSigner} and
+ * {@link RequestVerifier}): the bytes of a token (a token given as text is UTF-8), which are
+ * never logged or shown ({@link #toString()} hides them). Immutable and thread-safe.
+ */
+public final class Secret {
+  /** Longer files are surely not a token; reading stops there. */
+  static final int MAX_BYTES = 4096;
+  private static final Set<PosixFilePermission> LOOSE = EnumSet.of(
+      PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
+
+  private final byte[] key;
+
+  private Secret(byte[] key) {
+    this.key = key;
+  }
+
+  /**
+   * A secret from a token as given, e.g. the {@code SURVEIL_TOKEN} environment variable. One
+   * trailing newline ({@code \n} or {@code \r\n}) is dropped, as in a file.
+   *
+   * @throws IllegalArgumentException if the token is empty (after dropping the newline)
+   */
+  public static Secret of(String token) {
+    String stripped = stripNewline(token);
+    if (stripped.isEmpty()) {
+      throw new IllegalArgumentException("the token is empty");
+    }
+    return new Secret(stripped.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Reads a token file: the whole file, byte for byte, with one trailing newline ({@code \n} or
+   * {@code \r\n}) dropped.
+   *
+   * @throws IOException with a one-line message naming the file, if it is missing, unreadable,
+   *     empty, over 4 KiB, or readable by its group or by others (as {@code ssh} refuses a
+   *     private key: anyone who can read the token can run code on every runner)
+   */
+  public static Secret fromFile(Path file) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new IOException("no such token file: " + file);
+    }
+    PosixFileAttributeView posix = Files.getFileAttributeView(file, PosixFileAttributeView.class);
+    if (posix != null) {
+      Set<PosixFilePermission> permissions = posix.readAttributes().permissions();
+      if (permissions.stream().anyMatch(LOOSE::contains)) {
+        throw new IOException("token file " + file + " is readable by others; run: chmod 600 "
+            + file);
+      }
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (AccessDeniedException e) {
+      throw new IOException("cannot read token file " + file + ": permission denied", e);
+    } catch (IOException e) {
+      throw new IOException("cannot read token file " + file + ": " + e.getMessage(), e);
+    }
+    if (bytes.length > MAX_BYTES) {
+      throw new IOException("token file " + file + " is over " + MAX_BYTES + " bytes");
+    }
+    int end = bytes.length;
+    if (end > 0 && bytes[end - 1] == '\n') {
+      end--;
+      if (end > 0 && bytes[end - 1] == '\r') {
+        end--;
+      }
+    }
+    if (end == 0) {
+      throw new IOException("token file " + file + " is empty");
+    }
+    return new Secret(Arrays.copyOf(bytes, end));
+  }
+
+  /** The key for the MAC; a copy, so that no caller can change the secret. */
+  byte[] key() {
+    return key.clone();
+  }
+
+  /** The token's length in bytes, so that callers can warn about a short one. */
+  public int length() {
+    return key.length;
+  }
+
+  private static String stripNewline(String token) {
+    if (token.endsWith("\r\n")) {
+      return token.substring(0, token.length() - 2);
+    }
+    return token.endsWith("\n") ? token.substring(0, token.length() - 1) : token;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Secret secret && Arrays.equals(key, secret.key);
+  }
+
+  @Override
+  public int hashCode() {
+    return Arrays.hashCode(key);
+  }
+
+  /** Never the token itself. */
+  @Override
+  public String toString() {
+    return "Secret[" + key.length + " bytes]";
+  }
+}
