@@ -5,18 +5,22 @@ import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
+import dev.surveil.protocol.RequestSigner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Sends one request on a new connection and waits for the one reply, with a connect timeout and
- * a read timeout. Thread-safe (holds no connection between calls).
+ * a read timeout; with a {@link RequestSigner}, each request is signed (sent after its auth
+ * line). Thread-safe (holds no connection between calls).
  */
 public final class LineClient {
   private static final Logger log = LoggerFactory.getLogger(LineClient.class);
@@ -24,10 +28,19 @@ public final class LineClient {
 
   private final int connectTimeoutMillis;
   private final int readTimeoutMillis;
+  private final Optional<RequestSigner> signer;
 
+  /** A client that sends requests unsigned. */
   public LineClient(Duration connectTimeout, Duration readTimeout) {
+    this(connectTimeout, readTimeout, Optional.empty());
+  }
+
+  /** A client that signs every request with {@code signer}, if present. */
+  public LineClient(Duration connectTimeout, Duration readTimeout,
+      Optional<RequestSigner> signer) {
     this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
     this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
+    this.signer = Objects.requireNonNull(signer, "signer");
   }
 
   /**
@@ -44,7 +57,11 @@ public final class LineClient {
       if (log.isDebugEnabled()) {
         log.debug("peer={} > {}", address, request);
       }
-      MessageWriter.write(socket.getOutputStream(), request);
+      byte[] bytes = signer.isPresent()
+          ? MessageWriter.encode(signer.get().sign(request), request)
+          : MessageWriter.encode(request);
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
       String text = readToEnd(socket.getInputStream(), address);
       if (text.isEmpty()) {
         throw new ProtocolException("connection closed by " + address + " without a reply");

@@ -1,13 +1,16 @@
 package dev.surveil.net;
 
+import dev.surveil.protocol.AuthenticationException;
 import dev.surveil.protocol.MessageReader;
 import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
+import dev.surveil.protocol.RequestVerifier;
 import dev.surveil.time.Ticker;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -30,6 +33,12 @@ import org.slf4j.MDC;
  * one accept thread, and each connection on its own pooled thread, where one request is read,
  * handed to the {@link MessageHandler} and answered, and the connection closed. Thread-safe.
  *
+ * <p>With a {@link RequestVerifier} in its {@link ServerOptions}, only authenticated requests
+ * reach the handler; the others are answered {@code Unauthorized}. After its reply the server
+ * half-closes and reads what the peer still sends, for at most 1 s and 64 KiB, before closing:
+ * closing with unread bytes would reset the connection, and a reset can destroy the reply before
+ * the peer reads it.
+ *
  * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} (idempotent). {@code close}
  * stops accepting, closes open connections and waits a bounded time for their threads.
  */
@@ -37,6 +46,9 @@ public final class LineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LineServer.class);
   private static final int STARTED = 1;
   private static final int CLOSED = 2;
+  /** How long and how much the server reads after its reply, so the peer gets the reply. */
+  private static final long DRAIN_MILLIS = 1_000;
+  private static final int DRAIN_BYTES = 64 * 1024;
 
   private final String name;
   private final InetSocketAddress bindAddress;
@@ -144,6 +156,7 @@ public final class LineServer implements AutoCloseable {
       if (reply != null) {
         MessageWriter.write(socket.getOutputStream(), reply);
         log.debug("peer={} > {}", peer, reply.text());
+        drain(socket, peer);
       }
     } catch (IOException e) {
       log.debug("peer={} connection failed: {}", peer, e.toString());
@@ -160,16 +173,52 @@ public final class LineServer implements AutoCloseable {
         options.requestTimeout());
     Request request;
     try {
-      request = reader.readRequest();
+      request = read(reader);
     } catch (EOFException e) {
       log.debug("peer={} closed without sending a request", peer);
       return null;
+    } catch (AuthenticationException e) {
+      log.warn("peer={} sent an unauthorized request: {}", peer, e.getMessage());
+      return Reply.UNAUTHORIZED;
     } catch (ProtocolException e) {
       log.warn("peer={} sent a bad request: {}", peer, e.getMessage());
       return Reply.INVALID_COMMAND;
     }
     log.debug("peer={} < {}", peer, request);
     return handler.handle(request);
+  }
+
+  private Request read(MessageReader reader) throws IOException {
+    if (options.verifier().isPresent()) {
+      return options.verifier().get().verify(reader.readSignedRequest());
+    }
+    return reader.readRequest();
+  }
+
+  /** Half-closes, then reads until the peer closes, for at most 1 s and 64 KiB. */
+  private void drain(Socket socket, SocketAddress peer) {
+    try {
+      socket.shutdownOutput();
+      InputStream in = socket.getInputStream();
+      byte[] discard = new byte[4096];
+      long deadline = ticker.read() + TimeUnit.MILLISECONDS.toNanos(DRAIN_MILLIS);
+      int total = 0;
+      while (total < DRAIN_BYTES) {
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - ticker.read());
+        if (left <= 0) {
+          return;
+        }
+        socket.setSoTimeout(Math.toIntExact(left));
+        int n = in.read(discard);
+        if (n < 0) {
+          return;
+        }
+        total += n;
+      }
+    } catch (IOException e) {
+      // a timeout, or the peer reset the connection: either way, it has the reply or never will
+      log.debug("peer={} after the reply: {}", peer, e.toString());
+    }
   }
 
   private void release(Socket socket) {

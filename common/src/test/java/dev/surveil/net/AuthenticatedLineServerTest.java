@@ -1,0 +1,192 @@
+package dev.surveil.net;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.MessageWriter;
+import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Register;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
+import dev.surveil.protocol.RequestSigner;
+import dev.surveil.protocol.RequestVerifier;
+import dev.surveil.protocol.Results;
+import dev.surveil.protocol.RunTest;
+import dev.surveil.protocol.Secret;
+import dev.surveil.protocol.Status;
+import dev.surveil.testing.FakeClock;
+import dev.surveil.time.Ticker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A real {@link LineServer} with a secret on 127.0.0.1 port 0: only requests signed with its
+ * secret, fresh and never seen before reach the handler; everything else is {@code Unauthorized}.
+ */
+class AuthenticatedLineServerTest {
+  private static final Secret SECRET = Secret.of("the-shared-secret-of-this-test");
+  private static final CommitId COMMIT = new CommitId("0123456789abcdef0123456789abcdef01234567");
+  private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
+  private static final List<Request> REQUESTS = List.of(new Status(), new Ping(),
+      new Dispatch(COMMIT), new RunTest(COMMIT), new Register("localhost", 8900),
+      new Results(COMMIT, "PASSED  a()\n".repeat(10_000)));
+
+  private final BlockingQueue<Request> handled = new LinkedBlockingQueue<>();
+  private final LineServer server = new LineServer("auth-test",
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), this::record,
+      ServerOptions.DEFAULT.withVerifier(new RequestVerifier(SECRET)), Ticker.SYSTEM);
+  private LineServer plainServer;
+
+  @AfterEach
+  void closeServersAndCheckNothingElseWasHandled() {
+    server.close();
+    if (plainServer != null) {
+      plainServer.close();
+    }
+    assertThat(handled).as("requests no test looked at").isEmpty();
+  }
+
+  @Test
+  void answersEveryRequestSignedWithTheSecret() throws Exception {
+    server.start();
+    LineClient client = client(Optional.of(new RequestSigner(SECRET)));
+
+    for (Request request : REQUESTS) {
+      assertThat(client.send(address(server), request)).isEqualTo(Reply.OK);
+      assertThat(handled.poll(5, TimeUnit.SECONDS)).isEqualTo(request);
+    }
+  }
+
+  @Test
+  void refusesEveryUnsignedRequestWithoutCallingTheHandler() throws Exception {
+    server.start();
+    LineClient unsigned = client(Optional.empty());
+
+    for (Request request : REQUESTS) {
+      assertThat(unsigned.send(address(server), request)).as(request.toString())
+          .isEqualTo(Reply.UNAUTHORIZED);
+    }
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void refusesRequestsSignedWithAnotherSecret() throws Exception {
+    server.start();
+    LineClient stranger = client(Optional.of(new RequestSigner(Secret.of("a-guess"))));
+
+    for (Request request : REQUESTS) {
+      assertThat(stranger.send(address(server), request)).isEqualTo(Reply.UNAUTHORIZED);
+    }
+  }
+
+  @Test
+  void refusesACapturedRequestSentAgain() throws Exception {
+    server.start();
+    byte[] captured = new RequestSigner(SECRET).encode(new RunTest(COMMIT));
+
+    assertThat(sendRaw(captured)).isEqualTo("OK");
+    assertThat(handled.poll(5, TimeUnit.SECONDS)).isEqualTo(new RunTest(COMMIT));
+    assertThat(sendRaw(captured)).isEqualTo("Unauthorized");
+  }
+
+  @Test
+  void refusesARequestSignedWithAClockTooFarOff() throws Exception {
+    server.start();
+    var clock = new FakeClock(System.currentTimeMillis() - 60_000);
+    LineClient late = client(Optional.of(new RequestSigner(SECRET, clock)));
+
+    assertThat(late.send(address(server), new Ping())).isEqualTo(Reply.UNAUTHORIZED);
+  }
+
+  @Test
+  void refusesUnauthenticatedPeerWithoutWaitingForTheRestOfItsRequest() throws Exception {
+    server.start();
+
+    try (RawPeer peer = RawPeer.connect(server.localAddress(), Duration.ofSeconds(3))) {
+      // the request timeout is 10 s: an answer within 3 s means the server did not wait
+      assertThat(peer.send("dispatch:01").readToEnd()).isEqualTo("Unauthorized");
+    }
+  }
+
+  @Test
+  void answersMalformedRequestAfterAValidAuthLineWithInvalidCommand() throws Exception {
+    server.start();
+    String auth = new String(new RequestSigner(SECRET).encode(new Status()),
+        StandardCharsets.UTF_8).split("\n")[0];
+
+    assertThat(sendRaw((auth + "\nhello\n").getBytes(StandardCharsets.UTF_8)))
+        .isEqualTo("Invalid command");
+  }
+
+  @Test
+  void serverWithoutSecretAnswersSignedRequestWithInvalidCommand() throws Exception {
+    plainServer = new LineServer("plain-test",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), this::record,
+        ServerOptions.DEFAULT, Ticker.SYSTEM);
+    plainServer.start();
+    LineClient signed = client(Optional.of(new RequestSigner(SECRET)));
+
+    assertThat(signed.send(address(plainServer), new Status())).isEqualTo(Reply.INVALID_COMMAND);
+  }
+
+  @Test
+  void peerStillSendingAfterTheReplyGetsTheReplyNotAReset() throws Exception {
+    server.start();
+    byte[] garbage = ("x".repeat(50_000) + "\n").getBytes(StandardCharsets.US_ASCII);
+
+    for (int i = 0; i < 20; i++) {
+      try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+        // readToEnd fails on a reset, which would have destroyed the reply
+        assertThat(peer.send(garbage).readToEnd()).isEqualTo("Unauthorized");
+      }
+    }
+  }
+
+  @Test
+  void closesWhilePeersAreConnectedAndLeavesNoThreads() throws Exception {
+    server.start();
+    try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+      peer.send("auth:1");
+      await().atMost(Duration.ofSeconds(5)).until(() -> threads("auth-test-conn /") > 0);
+      server.close();
+      assertThat(peer.readUntilClosedOrReset()).isEmpty();
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> threads("auth-test-") == 0);
+  }
+
+  private Reply record(Request request) {
+    handled.add(request);
+    return Reply.OK;
+  }
+
+  private String sendRaw(byte[] bytes) throws IOException {
+    try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+      return peer.send(bytes).readToEnd();
+    }
+  }
+
+  private static LineClient client(Optional<RequestSigner> signer) {
+    return new LineClient(Duration.ofSeconds(2), PEER_TIMEOUT, signer);
+  }
+
+  private static HostAndPort address(LineServer server) {
+    return new HostAndPort("127.0.0.1", server.localAddress().getPort());
+  }
+
+  private static long threads(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix)).count();
+  }
+}
