@@ -1,7 +1,6 @@
 package dev.surveil.runner;
 
 import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.runner.execution.TestRunSummary;
@@ -13,23 +12,24 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Tests one commit: checks it out, runs its tests and sends the report to the dispatcher. Every
- * outcome, a failed checkout included, is reported, so the dispatcher always hears back. Not
- * thread-safe: the runner runs one job at a time.
+ * Tests one commit: checks it out, runs its tests and puts the report in the {@link ReportOutbox},
+ * from which the {@link DispatcherLink} delivers it. Every outcome, a failed checkout included, is
+ * reported, so the dispatcher always hears back. Not thread-safe: the runner runs one job at a
+ * time.
  */
 final class CommitTestJob implements TestJob {
   private static final Logger log = LoggerFactory.getLogger(CommitTestJob.class);
 
   private final RepositoryCheckout checkout;
   private final TestExecutor executor;
-  private final DispatcherClient dispatcher;
+  private final ReportOutbox outbox;
   private final Ticker ticker;
 
-  CommitTestJob(RepositoryCheckout checkout, TestExecutor executor, DispatcherClient dispatcher,
+  CommitTestJob(RepositoryCheckout checkout, TestExecutor executor, ReportOutbox outbox,
       Ticker ticker) {
     this.checkout = checkout;
     this.executor = executor;
-    this.dispatcher = dispatcher;
+    this.outbox = outbox;
     this.ticker = ticker;
   }
 
@@ -38,11 +38,18 @@ final class CommitTestJob implements TestJob {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
       log.info("started testing commit {}", commit);
       TestRunSummary summary = test(commit);
+      if (Thread.interrupted()) {
+        // the runner is closing: a run or checkout cut short is no result (an interrupted
+        // checkout fails like a broken one), and the dispatcher gives the commit to another
+        throw new InterruptedException("stopped testing commit " + commit);
+      }
       log.info("finished testing commit {} outcome={} tests={} passed={} failed={} skipped={}"
           + " duration={}ms", commit, summary.outcome(), summary.tests().size(),
           summary.passed(), summary.failed(), summary.skipped(), summary.duration().toMillis());
+      // stored before the job ends: the runner registers only when no job runs and the outbox
+      // is empty, so the report must be in one place or the other at every moment
+      outbox.put(new Results(commit, summary.report()));
       testsDone.run();
-      deliver(summary);
     }
   }
 
@@ -57,6 +64,7 @@ final class CommitTestJob implements TestJob {
       return TestRunSummary.error(commit, "cannot check out commit " + commit + ": "
           + (e.getMessage() == null ? e.toString() : e.getMessage()), since(start));
     }
+    log.info("checked out commit {} in {} ms", commit, since(start).toMillis());
     try {
       return executor.run(checkout.directory(), commit);
     } catch (RuntimeException e) {
@@ -68,21 +76,5 @@ final class CommitTestJob implements TestJob {
 
   private Duration since(long startNanos) {
     return Duration.ofNanos(ticker.read() - startNanos);
-  }
-
-  private void deliver(TestRunSummary summary) {
-    CommitId commit = summary.commit();
-    try {
-      Reply reply = dispatcher.send(new Results(commit, summary.report()));
-      if (reply == Reply.OK) {
-        log.info("delivered results for commit {}", commit);
-      } else {
-        log.error("dispatcher {} refused results for commit {} reply={}", dispatcher.address(),
-            commit, reply.text());
-      }
-    } catch (IOException e) {
-      log.error("cannot deliver results for commit {} to dispatcher {}: {}", commit,
-          dispatcher.address(), e.toString());
-    }
   }
 }

@@ -31,10 +31,12 @@ public final class RepositoryCheckout {
 
   private final Path directory;
   private final Path workRoot;
+  private final Path outbox;
 
-  private RepositoryCheckout(Path directory, Path workRoot) {
+  private RepositoryCheckout(Path directory, Path workRoot, Path outbox) {
     this.directory = directory;
     this.workRoot = workRoot;
+    this.outbox = outbox;
   }
 
   /**
@@ -58,7 +60,8 @@ public final class RepositoryCheckout {
       }
       Path gitDir = git.getRepository().getDirectory().toPath();
       removeStaleIndexLock(gitDir);
-      return new RepositoryCheckout(dir, freshWorkRoot(gitDir.resolve("surveil-work")));
+      return new RepositoryCheckout(dir, freshWorkRoot(gitDir.resolve("surveil-work")),
+          gitDir.resolve("surveil-outbox"));
     } catch (RepositoryNotFoundException e) {
       throw new IOException(dir + " is not a git repository" + clone, e);
     }
@@ -89,6 +92,14 @@ public final class RepositoryCheckout {
   /** A folder of the runner's own for the temporary files of test runs; empty at start-up. */
   public Path workRoot() {
     return workRoot;
+  }
+
+  /**
+   * Where the runner keeps the reports it has not delivered yet, inside the clone's {@code .git}:
+   * unlike {@link #workRoot()} it is kept across restarts. It may not exist yet.
+   */
+  public Path outbox() {
+    return outbox;
   }
 
   /** The clone's working tree, where the tests run. */

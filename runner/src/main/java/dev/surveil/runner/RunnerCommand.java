@@ -27,8 +27,11 @@ import picocli.CommandLine.Spec;
     description = "Registers with the dispatcher, then checks out and tests in REPO each commit"
         + " the dispatcher sends, and reports the results back.")
 public final class RunnerCommand implements Callable<Integer> {
-  /** How long the shutdown hook waits for the runner to close. */
-  private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
+  /**
+   * How long the shutdown hook waits beyond {@code --stop-timeout}: closing may wait for a call
+   * to the dispatcher in flight (12 s), the server's connections (5 s) and a killed job (10 s).
+   */
+  private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
 
   @Spec
   private CommandSpec spec;
@@ -62,21 +65,38 @@ public final class RunnerCommand implements Callable<Integer> {
           + " JUnit tests in tests/; exit status 0 means the commit passed.")
   private String testCommand;
 
-  @Option(names = "--dispatcher-check-interval", defaultValue = "10s", paramLabel = "DURATION",
+  @Option(names = "--dispatcher-check-interval", defaultValue = "2s", paramLabel = "DURATION",
       converter = DurationConverter.class,
-      description = "After this long without a ping, ask the dispatcher whether it is still"
-          + " there, and shut down if it is not (default: ${DEFAULT-VALUE}).")
+      description = "After this long without a ping, ask the dispatcher for its status and, if"
+          + " it answers, register again: it has dropped this runner. Keep it longer than the"
+          + " dispatcher's heartbeat interval (default: ${DEFAULT-VALUE}).")
   private Duration dispatcherCheckInterval;
+
+  @Option(names = "--stop-timeout", defaultValue = "30s", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "On SIGTERM or Ctrl-C, take no new commit and wait this long for the commit"
+          + " being tested to finish and its report to be delivered; then kill the test run"
+          + " (default: ${DEFAULT-VALUE}).")
+  private Duration stopTimeout;
 
   @Parameters(index = "0", paramLabel = "REPO",
       description = "The runner's own clone of the repository to test.")
   private Path repository;
 
+  private final boolean installShutdownHook;
   private volatile RunnerService service;
 
+  /** A command for tests: it installs no shutdown hook; {@link #stop()} stops it. */
+  public RunnerCommand() {
+    this(false);
+  }
+
+  private RunnerCommand(boolean installShutdownHook) {
+    this.installShutdownHook = installShutdownHook;
+  }
+
   public static void main(String[] args) {
-    RunnerCommand command = new RunnerCommand();
-    ShutdownHook.install("runner", command::closeService, SHUTDOWN_LIMIT);
+    RunnerCommand command = new RunnerCommand(true);
     int exitCode = CommandRunner.commandLine(command, () -> command.verbosity.verbose())
         .execute(args);
     System.exit(exitCode);
@@ -100,9 +120,12 @@ public final class RunnerCommand implements Callable<Integer> {
     TestExecutor executor = executor(checkout);
     try (RunnerService runner = new RunnerService(settings, checkout, executor, Ticker.SYSTEM)) {
       service = runner;
+      if (installShutdownHook) {
+        ShutdownHook.install("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT));
+      }
       runner.start();
-      boolean gone = runner.awaitStop() == RunnerService.StopReason.DISPATCHER_GONE;
-      return gone ? ExitCode.SOFTWARE : ExitCode.OK;
+      runner.awaitStop();
+      return ExitCode.OK;
     }
   }
 
@@ -128,10 +151,11 @@ public final class RunnerCommand implements Callable<Integer> {
     return null;
   }
 
-  private void closeService() {
+  /** Stops the runner gracefully, within {@code --stop-timeout}, as SIGTERM does. */
+  void stop() {
     RunnerService runner = service;
     if (runner != null) {
-      runner.close();
+      runner.stop(stopTimeout);
     }
   }
 

@@ -1,14 +1,16 @@
 package dev.surveil.runner;
 
+import dev.surveil.cli.DurationConverter;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Register;
-import dev.surveil.protocol.Reply;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -16,27 +18,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The test runner (the chapter's {@code test_runner.py}): listens for the dispatcher's
- * {@code ping} and {@code runtest}, registers with the dispatcher, tests each commit it is given
- * and reports the results, and shuts down when the dispatcher is gone. Thread-safe.
+ * {@code ping} and {@code runtest}, tests each commit it is given, keeps each report in its
+ * {@link ReportOutbox} until the dispatcher has it, and registers with the dispatcher (again
+ * whenever it is dropped from the pool). It never stops because the dispatcher is away.
+ * Thread-safe.
  *
- * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} (idempotent, from any thread).
- * {@link #awaitStop()} blocks until the runner has been closed.
+ * <p>Lifecycle: construct, {@link #start()} once, then {@link #stop(Duration)} (graceful) or
+ * {@link #close()} (immediate); both are idempotent and may be called from any thread.
+ * {@link #awaitStop()} blocks until the runner has stopped.
  *
  * <p>Threads: {@code runner-accept} accepts connections; each request is answered on a pooled
  * {@code runner-conn} thread, which never waits for a test; the one {@code runner-test} thread
- * checks out, tests and reports a commit (it may block on git, the tests and the dispatcher, each
- * with a timeout); the daemon {@code runner-dispatcher-checker} waits on the time of last contact
- * and may block on a status check. {@code close()} stops them all, each with a bounded wait.
+ * checks out and tests a commit and puts the report in the outbox (it may block on git and the
+ * tests, each with a timeout); the daemon {@code runner-dispatcher-link} delivers reports,
+ * registers and watches for pings (it may block on a call to the dispatcher, with timeouts).
+ * {@code close()} stops them all, each with a bounded wait.
  */
 public final class RunnerService implements AutoCloseable {
-  /** Why the runner stopped. */
-  public enum StopReason {
-    /** {@link #close()} was called. */
-    CLOSED,
-    /** The dispatcher stopped answering, so the runner shut itself down. */
-    DISPATCHER_GONE
-  }
-
   private static final Logger log = LoggerFactory.getLogger(RunnerService.class);
   private static final int NEW = 0;
   private static final int STARTED = 1;
@@ -44,31 +42,45 @@ public final class RunnerService implements AutoCloseable {
 
   private final RunnerSettings settings;
   private final Ticker ticker;
-  private final DispatcherClient dispatcher;
   private final TestRequestHandler handler;
-  private final DispatcherChecker checker;
+  private final DispatcherLink link;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
-  private volatile StopReason stopReason = StopReason.CLOSED;
   private volatile LineServer server;
 
+  /**
+   * A runner whose reports wait in {@link RepositoryCheckout#outbox()}.
+   *
+   * @throws IOException if the outbox folder cannot be created or read
+   */
   public RunnerService(RunnerSettings settings, RepositoryCheckout checkout, TestExecutor executor,
-      Ticker ticker) {
+      Ticker ticker) throws IOException {
+    this(settings, checkout, executor, ticker, Backoff.standard());
+  }
+
+  RunnerService(RunnerSettings settings, RepositoryCheckout checkout, TestExecutor executor,
+      Ticker ticker, Backoff backoff) throws IOException {
     this.settings = settings;
     this.ticker = ticker;
-    this.dispatcher = new DispatcherClient(settings.dispatcher());
+    ReportOutbox outbox = ReportOutbox.open(checkout.outbox());
     DispatcherContact contact = new DispatcherContact(ticker);
     this.handler = new TestRequestHandler(contact,
-        new CommitTestJob(checkout, executor, dispatcher, ticker));
-    this.checker = new DispatcherChecker(contact, settings.dispatcherCheckInterval(), dispatcher,
-        () -> stop(StopReason.DISPATCHER_GONE));
+        new CommitTestJob(checkout, executor, outbox, ticker), this::jobEnded);
+    this.link = new DispatcherLink(outbox, new DispatcherClient(settings.dispatcher()), handler,
+        contact, settings.dispatcherCheckInterval(), ticker, backoff);
+  }
+
+  // Jobs run only once the server has started, long after the constructor set the link.
+  private void jobEnded() {
+    link.wake(); // deliver the job's report now, or register if that waited for the job
   }
 
   /**
-   * Binds the first free port of the range, registers with the dispatcher and starts checking
-   * that the dispatcher is still there. On failure the runner is closed.
+   * Binds the first free port of the range, then starts delivering the outbox and registering
+   * with the dispatcher in the background: an unreachable dispatcher is retried, not an error.
+   * On failure the runner is closed.
    *
-   * @throws IOException with a one-line message, if no port is free or registration fails
+   * @throws IOException with a one-line message, if no port is free
    * @throws IllegalStateException if called twice or after {@link #close()}
    */
   public void start() throws IOException {
@@ -83,8 +95,7 @@ public final class RunnerService implements AutoCloseable {
       }
       int port = server.localAddress().getPort();
       log.info("runner listening on {}:{}", settings.host(), port);
-      register(port);
-      checker.start();
+      link.start(new Register(settings.host(), port));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -125,34 +136,53 @@ public final class RunnerService implements AutoCloseable {
         + lastFailure.getMessage());
   }
 
-  private void register(int port) throws IOException {
-    String failure = "cannot register with dispatcher " + dispatcher.address() + ": ";
-    Reply reply;
-    try {
-      reply = dispatcher.send(new Register(settings.host(), port));
-    } catch (IOException e) {
-      throw new IOException(failure + e.getMessage() + "; is the dispatcher running?", e);
-    }
-    if (reply != Reply.OK) {
-      throw new IOException(failure + "it answered '" + reply.text() + "'");
-    }
-    log.info("registered with dispatcher {}", dispatcher.address());
-  }
-
-  /** Blocks until the runner has been closed, and says why it stopped. */
-  public StopReason awaitStop() throws InterruptedException {
+  /** Blocks until the runner has stopped. */
+  public void awaitStop() throws InterruptedException {
     stopped.await();
-    return stopReason;
-  }
-
-  private void stop(StopReason reason) {
-    stopReason = reason;
-    close();
   }
 
   /**
-   * Stops the dispatcher checker, the server and any running test job (which is interrupted).
-   * Idempotent; a second caller returns at once.
+   * Stops gracefully (SIGTERM, Ctrl-C): answers {@code BUSY} to every new {@code runtest}, lets
+   * the running job finish and its report be delivered (if the dispatcher can be reached) for at
+   * most {@code grace}, then {@link #close() closes}, killing a job still running. The dispatcher
+   * then misses the runner's pong and gives that job's commit to another runner. Reports not
+   * delivered stay in the outbox for the next start. Idempotent.
+   *
+   * @throws IllegalStateException as {@link #close()} does
+   */
+  public void stop(Duration grace) {
+    if (state.get() == STARTED) {
+      long deadline = ticker.read() + grace.toNanos();
+      try {
+        CommitId running = handler.stopTakingWork();
+        boolean jobDone = true;
+        if (running != null) {
+          log.info("stopping: waiting up to {} for commit {} to finish",
+              DurationConverter.format(grace), running);
+          jobDone = handler.awaitNoJob(left(deadline));
+          if (!jobDone) {
+            log.warn("commit {} did not finish within {}; stopping its test run", running,
+                DurationConverter.format(grace));
+          }
+        }
+        if (jobDone && !link.awaitDelivered(left(deadline))) {
+          log.info("stopping with undelivered reports; they are delivered at the next start");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    close();
+  }
+
+  private Duration left(long deadlineNanos) {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - ticker.read()));
+  }
+
+  /**
+   * Stops at once: the dispatcher link, the server and any running test job (which is
+   * interrupted, its test run killed, and reports nothing). Idempotent; a second caller returns
+   * at once.
    *
    * @throws IllegalStateException if a component does not stop in time (the others still stop)
    */
@@ -162,7 +192,7 @@ public final class RunnerService implements AutoCloseable {
       return;
     }
     RuntimeException failure = null;
-    for (AutoCloseable component : new AutoCloseable[] {checker, server, handler}) {
+    for (AutoCloseable component : new AutoCloseable[] {link, server, handler}) {
       try {
         if (component != null) {
           component.close();

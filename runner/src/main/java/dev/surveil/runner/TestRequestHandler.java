@@ -6,6 +6,7 @@ import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.RunTest;
+import dev.surveil.time.Ticker;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Answers the dispatcher (the chapter's {@code TestHandler}): {@code ping} records the contact
- * and gets {@code pong}; {@code runtest} starts a {@link TestJob} on the {@code runner-test}
- * thread and gets {@code OK} at once, or {@code BUSY} while a job runs; anything else gets
- * {@code Invalid command}. Thread-safe.
+ * and gets {@code pong}, always; {@code runtest} starts a {@link TestJob} on the
+ * {@code runner-test} thread and gets {@code OK} at once, or {@code BUSY} while a job runs and
+ * once the runner is stopping; anything else gets {@code Invalid command}. Thread-safe.
  */
 public final class TestRequestHandler implements MessageHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TestRequestHandler.class);
@@ -28,13 +29,25 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
 
   private final DispatcherContact contact;
   private final TestJob job;
+  private final Runnable jobEnded;
   private final AtomicBoolean busy = new AtomicBoolean();
   private final ExecutorService jobs =
       Executors.newSingleThreadExecutor(task -> new Thread(task, "runner-test"));
+  private boolean stopping; // guarded by this
+  private int jobsInFlight; // guarded by this: accepted and not yet ended
+  private CommitId lastAccepted; // guarded by this
 
   public TestRequestHandler(DispatcherContact contact, TestJob job) {
+    this(contact, job, () -> { });
+  }
+
+  /**
+   * @param jobEnded called on the {@code runner-test} thread after each job has ended
+   */
+  public TestRequestHandler(DispatcherContact contact, TestJob job, Runnable jobEnded) {
     this.contact = contact;
     this.job = job;
+    this.jobEnded = jobEnded;
   }
 
   @Override
@@ -48,19 +61,28 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
     return Reply.INVALID_COMMAND;
   }
 
-  /** Whether a job is running (or about to). */
+  /** Whether a job is running (or about to); the next one is accepted once this is false. */
   public boolean isBusy() {
     return busy.get();
   }
 
   private Reply startJob(CommitId commit) {
-    if (!busy.compareAndSet(false, true)) {
-      log.debug("busy; refusing commit={}", commit);
-      return Reply.BUSY;
+    synchronized (this) {
+      if (stopping) {
+        log.debug("stopping; refusing commit={}", commit);
+        return Reply.BUSY;
+      }
+      if (!busy.compareAndSet(false, true)) {
+        log.debug("busy; refusing commit={}", commit);
+        return Reply.BUSY;
+      }
+      jobsInFlight++;
+      lastAccepted = commit;
     }
     try {
       jobs.execute(() -> runJob(commit));
     } catch (RejectedExecutionException e) {
+      jobDone();
       busy.set(false);
       log.debug("shutting down; refusing commit={}", commit);
       return Reply.BUSY;
@@ -87,17 +109,52 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
     } finally {
       // whatever happened, the runner takes work again (the chapter's stays BUSY forever)
       release.run();
+      jobDone();
+      jobEnded.run();
     }
   }
 
+  private synchronized void jobDone() {
+    jobsInFlight--;
+    notifyAll();
+  }
+
+  /** Whether no job is running or accepted: each job has put its report away by then. */
+  synchronized boolean isIdle() {
+    return jobsInFlight == 0;
+  }
+
   /**
-   * Refuses new jobs, interrupts a running one and waits up to 10 seconds for it to end.
-   * Idempotent.
+   * From now on answers {@code BUSY} to every {@code runtest}; a job already accepted runs on.
+   *
+   * @return the commit being tested, or null if no job is running
+   */
+  synchronized CommitId stopTakingWork() {
+    stopping = true;
+    return jobsInFlight > 0 ? lastAccepted : null;
+  }
+
+  /** Waits at most {@code limit} until no job runs; true if none does. */
+  synchronized boolean awaitNoJob(Duration limit) throws InterruptedException {
+    long deadline = Ticker.SYSTEM.read() + limit.toNanos();
+    long left;
+    while (jobsInFlight > 0 && (left = deadline - Ticker.SYSTEM.read()) > 0) {
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return jobsInFlight == 0;
+  }
+
+  /**
+   * Refuses new jobs, interrupts a running one (its test run is killed) and waits up to 10
+   * seconds for it to end. Idempotent.
    *
    * @throws IllegalStateException if the job is still running after the wait
    */
   @Override
   public void close() {
+    synchronized (this) {
+      stopping = true;
+    }
     jobs.shutdownNow();
     try {
       if (!jobs.awaitTermination(JOB_STOP_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -1,6 +1,7 @@
 package dev.surveil.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Results;
@@ -8,7 +9,10 @@ import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.testing.FakeTicker;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,44 +20,49 @@ import org.junit.jupiter.api.Test;
 class CommitTestJobTest {
   private final FakeTicker ticker = new FakeTicker();
   private GitRepoFixture fixture;
-  private FakeDispatcher dispatcher;
   private Path clone;
   private RepositoryCheckout checkout;
+  private ReportOutbox outbox;
 
   @BeforeEach
   void setUp() throws IOException {
     fixture = GitRepoFixture.createWithBasicTests();
     clone = fixture.cloneTo("runner");
     checkout = RepositoryCheckout.open(clone);
-    dispatcher = FakeDispatcher.start();
+    outbox = ReportOutbox.open(checkout.outbox());
   }
 
   @AfterEach
   void tearDown() {
-    try {
-      dispatcher.close();
-      dispatcher.assertNoMoreRequests();
-    } finally {
-      fixture.close();
-    }
+    fixture.close();
   }
 
   private CommitTestJob jobWith(TestExecutor executor) {
-    return new CommitTestJob(checkout, executor, new DispatcherClient(dispatcher.address()),
-        ticker);
+    return new CommitTestJob(checkout, executor, outbox, ticker);
+  }
+
+  /** The one report in the outbox, checking that it is on disk too. */
+  private Results onlyReport() throws IOException {
+    assertThat(outbox.size()).isOne();
+    Results results = outbox.oldest().orElseThrow();
+    assertThat(checkout.outbox().resolve(results.commit().value())).hasContent(results.report());
+    return results;
   }
 
   @Test
-  void testsTheCheckedOutCommitAndSendsTheReport() throws Exception {
+  void testsTheCheckedOutCommitAndKeepsTheReportOnDiskBeforeTakingTheNextCommit()
+      throws Exception {
     CommitId commit = new CommitId(fixture.head());
     FakeTestExecutor executor = FakeTestExecutor.immediate();
+    List<Integer> reportsWhenDone = new ArrayList<>();
 
-    jobWith(executor).run(commit, () -> { });
+    jobWith(executor).run(commit, () -> reportsWhenDone.add(outbox.size()));
 
     assertThat(executor.started.poll())
         .isEqualTo(new FakeTestExecutor.Run(commit, clone.toAbsolutePath().normalize()));
-    assertThat(dispatcher.takeRequest())
+    assertThat(onlyReport())
         .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
+    assertThat(reportsWhenDone).containsExactly(1);
   }
 
   @Test
@@ -64,7 +73,7 @@ class CommitTestJobTest {
     jobWith(executor).run(unknown, () -> { });
 
     assertThat(executor.started).isEmpty();
-    Results results = (Results) dispatcher.takeRequest();
+    Results results = onlyReport();
     assertThat(results.commit()).isEqualTo(unknown);
     assertThat(results.report())
         .startsWith("commit " + unknown + ": ERROR in ")
@@ -75,14 +84,14 @@ class CommitTestJobTest {
   @Test
   void reportsACheckoutBlockedByAStaleGitLockAsAnError() throws Exception {
     // what a runner killed in the middle of a reset leaves behind
-    java.nio.file.Files.writeString(clone.resolve(".git/index.lock"), "");
+    Files.writeString(clone.resolve(".git/index.lock"), "");
     CommitId commit = new CommitId(fixture.commitTrivialChange("after the lock"));
     FakeTestExecutor executor = FakeTestExecutor.immediate();
 
     jobWith(executor).run(commit, () -> { });
 
     assertThat(executor.started).isEmpty();
-    Results results = (Results) dispatcher.takeRequest();
+    Results results = onlyReport();
     assertThat(results.commit()).isEqualTo(commit);
     assertThat(results.report()).startsWith("commit " + commit + ": ERROR in ")
         .contains("cannot check out commit " + commit);
@@ -96,19 +105,24 @@ class CommitTestJobTest {
       throw new IllegalStateException("executor bug");
     }).run(commit, () -> { });
 
-    Results results = (Results) dispatcher.takeRequest();
-    assertThat(results.report()).startsWith("commit " + commit + ": ERROR in ")
+    assertThat(onlyReport().report()).startsWith("commit " + commit + ": ERROR in ")
         .contains("the runner could not run the tests: java.lang.IllegalStateException:"
             + " executor bug");
   }
 
   @Test
-  void finishesWhenTheDispatcherCannotBeReached() throws Exception {
-    dispatcher.close();
-    FakeTestExecutor executor = FakeTestExecutor.immediate();
+  void keepsNoReportWhenTheRunnerStopsDuringTheRun() throws Exception {
+    CommitId commit = new CommitId(fixture.head());
+    // a checkout or test run cut short by close() must not become a report
+    CommitTestJob job = jobWith((dir, id) -> {
+      Thread.currentThread().interrupt();
+      return FakeTestExecutor.summaryOf(id);
+    });
 
-    jobWith(executor).run(new CommitId(fixture.head()), () -> { });
+    assertThatThrownBy(() -> job.run(commit, () -> { }))
+        .isInstanceOf(InterruptedException.class);
 
-    assertThat(executor.started).hasSize(1);
+    assertThat(outbox.isEmpty()).isTrue();
+    assertThat(checkout.outbox()).isEmptyDirectory();
   }
 }

@@ -17,39 +17,57 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A dispatcher stand-in on a real socket (port 0): records every request it gets and answers
- * with one reply, {@code OK} unless told otherwise. Thread-safe.
+ * A dispatcher stand-in on a real socket (port 0): records every request it gets, in order, and
+ * answers with one reply, {@code OK} unless told otherwise. It can stop and start again on the
+ * same port, as a restarted dispatcher does. Never pings. Thread-safe.
  */
 final class FakeDispatcher implements AutoCloseable {
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
-  private final LineServer server;
+  private final int port;
+  private volatile LineServer server;
   private volatile Reply reply = Reply.OK;
 
   private FakeDispatcher() {
-    server = new LineServer("fake-dispatcher", new InetSocketAddress("localhost", 0),
-        request -> {
-          requests.add(request);
-          return reply;
-        }, ServerOptions.DEFAULT, Ticker.SYSTEM);
+    server = listen(0);
+    port = server.localAddress().getPort();
   }
 
-  static FakeDispatcher start() {
-    FakeDispatcher dispatcher = new FakeDispatcher();
+  private LineServer listen(int onPort) {
+    LineServer listening = new LineServer("fake-dispatcher",
+        new InetSocketAddress("localhost", onPort), request -> {
+          Reply answer = reply; // read first: a test may change it once it sees the request
+          requests.add(request);
+          return answer;
+        }, ServerOptions.DEFAULT, Ticker.SYSTEM);
     try {
-      dispatcher.server.start();
+      listening.start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return dispatcher;
+    return listening;
+  }
+
+  static FakeDispatcher start() {
+    return new FakeDispatcher();
   }
 
   HostAndPort address() {
-    return new HostAndPort("localhost", server.localAddress().getPort());
+    return new HostAndPort("localhost", port);
   }
 
   /** Answers every later request with {@code reply}. */
   void replyWith(Reply reply) {
     this.reply = reply;
+  }
+
+  /** Stops listening: connections are refused until {@link #restart()}. Idempotent. */
+  void stop() {
+    server.close();
+  }
+
+  /** Listens again on the same port, after {@link #stop()}. */
+  void restart() {
+    server = listen(port);
   }
 
   /** The next request received, waiting at most 10 seconds for it. */
@@ -59,9 +77,23 @@ final class FakeDispatcher implements AutoCloseable {
     return request;
   }
 
+  /** The next request that is not a {@code skipped}, dropping those, waiting up to 10 s. */
+  Request takeRequestSkipping(Class<? extends Request> skipped) throws InterruptedException {
+    Request request;
+    do {
+      request = takeRequest();
+    } while (skipped.isInstance(request));
+    return request;
+  }
+
   /** The next request if one arrives within {@code timeout}, else null. */
   Request pollRequest(Duration timeout) throws InterruptedException {
     return requests.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Forgets the requests received so far, e.g. repeated status checks. */
+  void discardRequests() {
+    requests.clear();
   }
 
   void assertNoMoreRequests() {

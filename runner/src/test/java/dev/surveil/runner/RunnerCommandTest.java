@@ -7,8 +7,6 @@ import dev.surveil.protocol.Register;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -45,9 +43,10 @@ class RunnerCommandTest {
     assertThat(out.toString())
         .contains("Usage: runner", "REPO", "--host=HOST", "--port=PORT",
             "--dispatcher-server=HOST:PORT", "--test-timeout=DURATION", "--test-command=CMD",
-            "--dispatcher-check-interval=DURATION", "--verbose", "--quiet", "--version")
+            "--dispatcher-check-interval=DURATION", "--stop-timeout=DURATION", "--verbose",
+            "--quiet", "--version")
         .contains("(default: localhost)", "(default: localhost:8888)", "(default: 10m)",
-            "(default: 10s)", "first free port in 8900-9000");
+            "(default: 2s)", "(default: 30s)", "first free port in 8900-9000");
     assertThat(err.toString()).isEmpty();
   }
 
@@ -102,32 +101,26 @@ class RunnerCommandTest {
   }
 
   @Test
-  void unreachableDispatcherGivesOneLineAndExitCode1() throws Exception {
-    String closed;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
-      closed = "localhost:" + socket.getLocalPort();
-    }
-
-    int exitCode = run("--port", "0", "--dispatcher-server", closed,
-        fixture.master().toString());
-
-    assertThat(exitCode).isEqualTo(1);
-    assertThat(err.toString()).isEqualTo("runner: cannot register with dispatcher " + closed
-        + ": Connection refused; is the dispatcher running?" + System.lineSeparator());
-  }
-
-  @Test
-  void exitsWithCode1WhenTheDispatcherGoesAway() throws Exception {
+  void waitsForAnUnreachableDispatcherAndExitsWithCode0WhenStopped() throws Exception {
+    RunnerCommand command = new RunnerCommand();
+    CommandLine cli = CommandRunner.commandLine(command, () -> false);
+    cli.setErr(new PrintWriter(err, true));
     ExecutorService background = Executors.newSingleThreadExecutor();
-    try (FakeDispatcher dispatcher = FakeDispatcher.start()) {
-      Future<Integer> exitCode = background.submit(() -> run("--port", "0",
-          "--dispatcher-server", dispatcher.address().toString(),
-          "--dispatcher-check-interval", "100ms", fixture.master().toString()));
+    try (FakeDispatcher dispatcher = FakeDispatcher.start();
+        LogRecorder logs = LogRecorder.record()) {
+      dispatcher.stop();
+      Future<Integer> exitCode = background.submit(() -> cli.execute("--port", "0",
+          "--dispatcher-server", dispatcher.address().toString(), "--stop-timeout", "5s",
+          fixture.cloneTo("runner").toString()));
+      logs.awaitLine("WARN dispatcher " + dispatcher.address() + " is unreachable");
+
+      dispatcher.restart();
       assertThat(dispatcher.takeRequest()).isInstanceOf(Register.class);
+      command.stop();
 
-      dispatcher.close();
-
-      assertThat(exitCode.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(exitCode.get(10, TimeUnit.SECONDS)).isZero();
+      assertThat(err.toString()).isEmpty();
+      dispatcher.discardRequests();
     } finally {
       background.shutdownNow();
       assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

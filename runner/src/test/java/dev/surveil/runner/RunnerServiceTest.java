@@ -2,7 +2,6 @@ package dev.surveil.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
@@ -13,7 +12,6 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
-import dev.surveil.runner.RunnerService.StopReason;
 import dev.surveil.time.Ticker;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
@@ -28,6 +26,8 @@ import org.junit.jupiter.api.Test;
 
 class RunnerServiceTest {
   private static final Duration NEVER = Duration.ofMinutes(10);
+  /** Retries as the runner does, only faster. */
+  static final Backoff TEST_BACKOFF = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
   private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
   private final CountDownLatch release = new CountDownLatch(1);
@@ -59,10 +59,10 @@ class RunnerServiceTest {
   }
 
   private RunnerService runner(PortRange ports, HostAndPort dispatcherAddress,
-      Duration checkInterval, FakeTestExecutor executor) {
+      Duration checkInterval, FakeTestExecutor executor) throws IOException {
     runner = new RunnerService(
         new RunnerSettings("localhost", ports, dispatcherAddress, checkInterval), checkout,
-        executor, Ticker.SYSTEM);
+        executor, Ticker.SYSTEM, TEST_BACKOFF);
     return runner;
   }
 
@@ -71,16 +71,27 @@ class RunnerServiceTest {
   }
 
   @Test
-  void registersWithTheBoundPortAndReportsTheResultsOfARunTest() throws Exception {
-    runner(PortRange.of(0), dispatcher.address(), NEVER, FakeTestExecutor.immediate()).start();
-    int port = runner.localAddress().getPort();
-    assertThat(dispatcher.takeRequest()).isEqualTo(new Register("localhost", port));
+  void registersWithTheBoundPortAndDeliversTheResultsOfARunTest() throws Exception {
+    try (LogRecorder logs = LogRecorder.record()) {
+      runner(PortRange.of(0), dispatcher.address(), NEVER, FakeTestExecutor.immediate()).start();
+      int port = runner.localAddress().getPort();
+      assertThat(dispatcher.takeRequest()).isEqualTo(new Register("localhost", port));
 
-    CommitId commit = new CommitId(fixture.head());
-    assertThat(client.send(runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
+      CommitId commit = new CommitId(fixture.head());
+      assertThat(client.send(runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
 
-    assertThat(dispatcher.takeRequest())
-        .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
+      assertThat(dispatcher.takeRequest())
+          .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
+      assertThat(logs.awaitLine("INFO delivered"))
+          .isEqualTo("INFO delivered results for commit " + commit);
+      assertThat(checkout.outbox()).isEmptyDirectory();
+      assertThat(logs.lines()).contains("INFO runner listening on localhost:" + port,
+          "INFO registered with dispatcher " + dispatcher.address(),
+          "INFO started testing commit " + commit)
+          .anyMatch(line -> line.matches("INFO checked out commit " + commit + " in \\d+ ms"))
+          .anyMatch(line -> line.startsWith("INFO finished testing commit " + commit
+              + " outcome=PASSED tests=1 passed=1 failed=0 skipped=0 duration=7ms"));
+    }
   }
 
   @Test
@@ -130,42 +141,21 @@ class RunnerServiceTest {
   }
 
   @Test
-  void failsWithOneLineWhenTheDispatcherIsUnreachable() {
-    HostAndPort address = dispatcher.address();
-    dispatcher.close();
-    RunnerService service = runner(PortRange.of(0), address, NEVER, FakeTestExecutor.immediate());
-
-    assertThatThrownBy(service::start).isInstanceOf(IOException.class)
-        .hasMessage("cannot register with dispatcher " + address
-            + ": Connection refused; is the dispatcher running?");
-  }
-
-  @Test
-  void failsWhenTheDispatcherRefusesTheRegistration() throws Exception {
+  void retriesARegistrationTheDispatcherRefuses() throws Exception {
     dispatcher.replyWith(Reply.INVALID_COMMAND);
-    RunnerService service = runner(PortRange.of(0), dispatcher.address(), NEVER,
-        FakeTestExecutor.immediate());
+    try (LogRecorder logs = LogRecorder.record()) {
+      runner(PortRange.of(0), dispatcher.address(), NEVER, FakeTestExecutor.immediate()).start();
+      assertThat(dispatcher.takeRequest()).isInstanceOf(Register.class);
+      assertThat(logs.awaitLine("WARN")).isEqualTo("WARN dispatcher " + dispatcher.address()
+          + " answered 'Invalid command' to register; retrying registration");
 
-    assertThatThrownBy(service::start).isInstanceOf(IOException.class)
-        .hasMessage("cannot register with dispatcher " + dispatcher.address()
-            + ": it answered 'Invalid command'");
-    assertThat(dispatcher.takeRequest()).isInstanceOf(Register.class);
-  }
+      dispatcher.replyWith(Reply.OK);
 
-  @Test
-  void shutsDownWhenTheDispatcherIsGone() throws Exception {
-    runner(PortRange.of(0), dispatcher.address(), Duration.ofMillis(200),
-        FakeTestExecutor.immediate()).start();
-    assertThat(dispatcher.takeRequest()).isInstanceOf(Register.class);
-
-    dispatcher.close();
-
-    StopReason reason = assertTimeoutPreemptively(Duration.ofSeconds(10), runner::awaitStop);
-    assertThat(reason).isEqualTo(StopReason.DISPATCHER_GONE);
-    while (dispatcher.pollRequest(Duration.ZERO) != null) {
-      // status checks answered before the dispatcher closed
+      logs.awaitLine("INFO registered with dispatcher " + dispatcher.address());
+      runner.close();
+      assertThat(logs.linesStartingWith("WARN")).hasSize(1);
     }
-    RunnerThreads.awaitNoneAlive();
+    dispatcher.discardRequests(); // the refused attempts
   }
 
   @Test
@@ -180,8 +170,9 @@ class RunnerServiceTest {
     runner.close();
 
     assertThat(executor.interrupted.poll(10, TimeUnit.SECONDS)).isEqualTo(commit);
-    assertThat(runner.awaitStop()).isEqualTo(StopReason.CLOSED);
+    runner.awaitStop();
     RunnerThreads.awaitNoneAlive();
     assertThat(dispatcher.pollRequest(Duration.ofMillis(300))).isNull();
+    assertThat(checkout.outbox()).isEmptyDirectory();
   }
 }

@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 /** Checks that the runner's own threads are gone, as {@code close()} promises. Stateless. */
 final class RunnerThreads {
   private static final List<String> PREFIXES = List.of("runner-accept", "runner-conn",
-      "runner-test", "runner-dispatcher-checker");
+      "runner-test", "runner-dispatcher-link");
 
   private RunnerThreads() {}
 

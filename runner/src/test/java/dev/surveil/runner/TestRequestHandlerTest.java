@@ -28,7 +28,8 @@ class TestRequestHandlerTest {
   private final DispatcherContact contact = new DispatcherContact(ticker);
   private final BlockingQueue<String> events = new LinkedBlockingQueue<>();
   private final CountDownLatch release = new CountDownLatch(1);
-  private final TestRequestHandler handler = new TestRequestHandler(contact, this::blockingJob);
+  private final TestRequestHandler handler = new TestRequestHandler(contact, this::blockingJob,
+      () -> events.add("ended on " + Thread.currentThread().getName()));
 
   /** Records the commit and thread, then waits for {@link #release}. */
   private void blockingJob(CommitId commit, Runnable testsDone) throws InterruptedException {
@@ -80,10 +81,12 @@ class TestRequestHandlerTest {
 
     release.countDown();
     assertThat(takeEvent()).isEqualTo("finished 1111111111");
-    await().atMost(Duration.ofSeconds(10)).until(() -> !handler.isBusy());
+    assertThat(takeEvent()).isEqualTo("ended on runner-test");
+    assertThat(handler.isBusy()).isFalse();
     assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
     assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
     assertThat(takeEvent()).isEqualTo("finished 1111111111");
+    assertThat(takeEvent()).isEqualTo("ended on runner-test");
   }
 
   @Test
@@ -119,11 +122,12 @@ class TestRequestHandlerTest {
     release.countDown();
     assertThat(handler.handle(new RunTest(SECOND))).isEqualTo(Reply.OK);
     assertThat(takeEvent()).isEqualTo("started 2222222222 on runner-test");
+    assertThat(takeEvent()).isEqualTo("ended on runner-test");
 
-    await().atMost(Duration.ofSeconds(10)).until(() -> !handler.isBusy());
     assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
     assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
     assertThat(takeEvent()).isEqualTo("finished 1111111111");
+    assertThat(takeEvent()).isEqualTo("ended on runner-test");
   }
 
   @Test
@@ -143,6 +147,7 @@ class TestRequestHandlerTest {
     handler.close();
 
     assertThat(takeEvent()).isEqualTo("interrupted 1111111111");
+    assertThat(takeEvent()).isEqualTo("ended on runner-test");
     assertThat(handler.isBusy()).isFalse();
     assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.BUSY);
   }
@@ -152,5 +157,49 @@ class TestRequestHandlerTest {
     handler.close();
     handler.close();
     assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.BUSY);
+  }
+
+  @Test
+  void answersBusyToEveryRunTestOnceStoppingAndPongToPings() {
+    assertThat(handler.stopTakingWork()).isNull();
+
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.BUSY);
+    assertThat(handler.handle(new Ping())).isEqualTo(Reply.PONG);
+    assertThat(handler.isBusy()).isFalse();
+  }
+
+  @Test
+  void stoppingNamesTheRunningCommitAndWaitsForItsJobToEnd() throws Exception {
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+    assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
+
+    assertThat(handler.stopTakingWork()).isEqualTo(FIRST);
+    assertThat(handler.awaitNoJob(Duration.ofMillis(100))).isFalse();
+
+    release.countDown();
+    assertThat(handler.awaitNoJob(Duration.ofSeconds(10))).isTrue();
+    assertThat(takeEvent()).isEqualTo("finished 1111111111");
+    assertThat(takeEvent()).isEqualTo("ended on runner-test");
+  }
+
+  @Test
+  void isIdleOnlyOnceTheJobHasEndedNotWhenItsTestsAreDone() throws Exception {
+    CountDownLatch testsDone = new CountDownLatch(1);
+    CountDownLatch end = new CountDownLatch(1);
+    try (TestRequestHandler sender = new TestRequestHandler(contact, (commit, done) -> {
+      done.run();
+      testsDone.countDown();
+      end.await();
+    })) {
+      assertThat(sender.isIdle()).isTrue();
+      assertThat(sender.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+      assertThat(sender.isIdle()).isFalse();
+      assertThat(testsDone.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(sender.isBusy()).isFalse();
+      assertThat(sender.isIdle()).isFalse();
+
+      end.countDown();
+      await().atMost(Duration.ofSeconds(10)).until(sender::isIdle);
+    }
   }
 }
