@@ -1,0 +1,116 @@
+package dev.surveil.bench;
+
+import dev.surveil.bench.process.ProgramLauncher;
+import dev.surveil.bench.scenario.BenchContext;
+import dev.surveil.bench.scenario.BenchSettings;
+import dev.surveil.bench.scenario.FailoverScenario;
+import dev.surveil.bench.scenario.LatencyScenario;
+import dev.surveil.bench.scenario.ScaleScenario;
+import dev.surveil.bench.scenario.Scenario;
+import dev.surveil.bench.scenario.ThroughputScenario;
+import dev.surveil.bench.stats.Figure;
+import dev.surveil.cli.CommandRunner;
+import dev.surveil.cli.ShutdownHook;
+import dev.surveil.testing.GitRepoFixture;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code bench} program that {@code scripts/bench} runs: starts the built programs on
+ * loopback, runs every scenario and prints one table on stdout (progress goes to stderr). Not
+ * thread-safe (one use per instance).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+    description = "Measures Surveil's latency, failover, throughput, scale and memory against"
+        + " the real programs on loopback.")
+public final class BenchCommand implements Callable<Integer> {
+  private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(20);
+
+  @Spec
+  private CommandSpec spec;
+
+  @Option(names = "--quick", description = "A short run (about a minute), for trying changes.")
+  private boolean quick;
+
+  @Option(names = "--root", paramLabel = "DIR", required = true,
+      description = "The Surveil folder, with the built jars and test-repo-fixtures/.")
+  private Path root;
+
+  @Option(names = "--only", paramLabel = "SCENARIO", split = ",",
+      description = "Run only these scenarios: latency, failover, throughput, scale.")
+  private List<String> only;
+
+  @Option(names = "--keep", description = "Keep the work folder (the programs' logs).")
+  private boolean keep;
+
+  public static void main(String[] args) {
+    System.exit(CommandRunner.commandLine(new BenchCommand(), () -> false).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Path consoleLauncher = root.resolve("bench/target/lib/junit-platform-console-standalone.jar");
+    if (!Files.isRegularFile(consoleLauncher)) {
+      throw new IllegalStateException(consoleLauncher + " is missing; scripts/bench builds it");
+    }
+    List<Scenario> scenarios = selected();
+    System.setProperty("surveil.root", root.toString()); // GitRepoFixture finds the fixtures
+    Path work = Files.createTempDirectory("surveil-bench");
+    Path logs = Files.createDirectories(work.resolve("logs"));
+    ProgramLauncher launcher = new ProgramLauncher(root, logs, javaOptions());
+    ShutdownHook.install("bench", launcher::close, SHUTDOWN_LIMIT); // Ctrl-C stops them all
+    PrintWriter progress = spec.commandLine().getErr();
+    try {
+      BenchContext context = new BenchContext(launcher, work, consoleLauncher,
+          quick ? BenchSettings.quickRun() : BenchSettings.fullRun(), progress);
+      List<Figure> figures = new Benchmark(scenarios).run(context);
+      spec.commandLine().getOut().print(Benchmark.report(figures, quick));
+      spec.commandLine().getOut().flush();
+    } finally {
+      launcher.close();
+      if (keep) {
+        progress.println("bench: kept " + work);
+      } else {
+        GitRepoFixture.deleteRecursively(work);
+      }
+      progress.flush();
+    }
+    return CommandLine.ExitCode.OK;
+  }
+
+  private List<Scenario> selected() {
+    List<Scenario> all = List.of(new LatencyScenario(), new FailoverScenario(),
+        new ThroughputScenario(), new ScaleScenario());
+    if (only == null || only.isEmpty()) {
+      return all;
+    }
+    List<Scenario> chosen = new ArrayList<>();
+    for (String name : only) {
+      Scenario scenario = all.stream().filter(s -> s.name().equals(name.toLowerCase(Locale.ROOT)))
+          .findFirst().orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
+              "unknown scenario '" + name + "'; choose from latency, failover, throughput,"
+                  + " scale"));
+      chosen.add(scenario);
+    }
+    return chosen;
+  }
+
+  /** The launch scripts' JVM flags for the programs, so the bench measures what they run. */
+  private static List<String> javaOptions() {
+    String options = System.getenv("SURVEIL_JAVA_OPTS");
+    return options == null || options.isBlank() ? List.of()
+        : Arrays.asList(options.trim().split("\\s+"));
+  }
+}

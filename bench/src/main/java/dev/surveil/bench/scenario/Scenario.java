@@ -1,0 +1,17 @@
+package dev.surveil.bench.scenario;
+
+import dev.surveil.bench.stats.Figure;
+import java.util.List;
+
+/**
+ * One benchmark scenario of issue 5: starts what it needs, measures, and stops everything it
+ * started before it returns, also when it fails.
+ */
+public sealed interface Scenario
+    permits LatencyScenario, FailoverScenario, ThroughputScenario, ScaleScenario {
+  /** A short name for progress lines, e.g. {@code latency}. */
+  String name();
+
+  /** Runs the scenario and returns its figures. */
+  List<Figure> run(BenchContext context) throws Exception;
+}
