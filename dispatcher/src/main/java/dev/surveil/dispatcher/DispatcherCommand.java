@@ -1,5 +1,6 @@
 package dev.surveil.dispatcher;
 
+import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.DurationConverter;
 import dev.surveil.cli.ShutdownHook;
@@ -48,6 +49,9 @@ public final class DispatcherCommand implements Callable<Integer> {
   @Mixin
   Verbosity verbosity;
 
+  @Mixin
+  AuthOptions auth;
+
   @Spec
   CommandSpec spec;
 
@@ -60,7 +64,8 @@ public final class DispatcherCommand implements Callable<Integer> {
     }
     DispatcherService.Config config = new DispatcherService.Config(
         new InetSocketAddress(host, port), resultsDir, heartbeatInterval, heartbeatTimeout,
-        ServerOptions.DEFAULT);
+        auth.serverOptions(ServerOptions.DEFAULT), auth.signer());
+    auth.warnIfUnauthenticated("dispatcher", host);
     DispatcherService service = new DispatcherService(config);
     try {
       service.start();

@@ -5,6 +5,7 @@ import dev.surveil.net.LineServer;
 import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.RequestSigner;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -34,9 +36,18 @@ public final class DispatcherService implements AutoCloseable {
    * @param resultsDir where result files are written
    * @param heartbeatInterval how often every runner is pinged
    * @param heartbeatTimeout how long a runner may take to connect and answer a ping or runtest
+   * @param serverOptions how requests are read and, with a secret, verified
+   * @param signer signs the requests sent to runners, when there is a secret
    */
   public record Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
-      Duration heartbeatTimeout, ServerOptions serverOptions) {}
+      Duration heartbeatTimeout, ServerOptions serverOptions, Optional<RequestSigner> signer) {
+    /** A configuration whose requests to runners are not signed. */
+    public Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
+        Duration heartbeatTimeout, ServerOptions serverOptions) {
+      this(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout, serverOptions,
+          Optional.empty());
+    }
+  }
 
   private final Config config;
   private final JournalFile journal;
@@ -58,7 +69,8 @@ public final class DispatcherService implements AutoCloseable {
     this.results = new ResultStore(config.resultsDir());
     this.journal = JournalFile.open(results.dir());
     this.pool = recover(journal, results);
-    LineClient client = new LineClient(config.heartbeatTimeout(), config.heartbeatTimeout());
+    LineClient client = new LineClient(config.heartbeatTimeout(), config.heartbeatTimeout(),
+        config.signer());
     RunnerClient runners = client::send;
     // One short-lived thread per outstanding ping: pings must not queue behind a frozen runner.
     this.pingExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,

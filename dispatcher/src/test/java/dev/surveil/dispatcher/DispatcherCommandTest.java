@@ -29,7 +29,8 @@ class DispatcherCommandTest {
   void helpListsEveryOptionAndExitsZero() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("--host", "--port", "--results-dir",
-        "--heartbeat-interval", "--heartbeat-timeout", "--verbose", "--quiet", "--version");
+        "--heartbeat-interval", "--heartbeat-timeout", "--token-file", "--verbose", "--quiet",
+        "--version");
   }
 
   @Test
@@ -57,5 +58,14 @@ class DispatcherCommandTest {
           .contains("is another dispatcher running? Use --port to pick another")
           .doesNotContain("\n");
     }
+  }
+
+  @Test
+  void saysInOneLineThatTheTokenFileIsMissing() {
+    Path missing = results.resolve("no-such-token");
+    int code = run("--host", "127.0.0.1", "--port", "0", "--results-dir", results.toString(),
+        "--token-file", missing.toString());
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString().strip()).contains(missing.toString()).doesNotContain("\n");
   }
 }
