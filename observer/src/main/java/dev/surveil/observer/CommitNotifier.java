@@ -11,7 +11,8 @@ import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,12 +21,14 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@code status}, which must be answered {@code OK};
  *   <li>{@code dispatch:<commit>} for each commit, oldest first (only the newest one when
- *       latest-only), each of which must be answered {@code OK}.
+ *       latest-only), each of which must be answered {@code OK} before the next is sent.
  * </ol>
- * The first step that fails (unreachable dispatcher, {@code No runners are registered}, any other
- * reply) logs one WARN line and ends the batch; the caller offers the commits not yet dispatched
- * again at its next poll, so none is skipped (the chapter's observer throws instead).
- * Thread-safe (holds no connection between calls).
+ * The first step that fails ends the batch; the caller offers the commits not yet dispatched
+ * again later, so none is skipped (the chapter's observer throws instead). An unreachable
+ * dispatcher, or one with no runners, is an <em>outage</em>: its first failure logs one WARN
+ * line, the retries that fail the same way log at DEBUG, and the first acknowledged dispatch
+ * after it logs one INFO line. Any other refusal logs one WARN line each time. Thread-safe: one
+ * batch at a time.
  */
 public final class CommitNotifier {
   private static final Logger log = LoggerFactory.getLogger(CommitNotifier.class);
@@ -34,9 +37,25 @@ public final class CommitNotifier {
   /** Read timeout: the dispatcher answers at once; it never waits on a runner to reply. */
   public static final Duration READ_TIMEOUT = Duration.ofSeconds(10);
 
+  /** What became of a batch. */
+  public enum Outcome {
+    /** Every commit of the batch was acknowledged. */
+    DISPATCHED,
+    /** The dispatcher is unreachable or has no runners: worth retrying soon. */
+    DISPATCHER_DOWN,
+    /** The dispatcher refused or answered nonsense: retry at the next poll. */
+    REFUSED,
+    /** The caller asked to stop between two dispatches. */
+    STOPPED
+  }
+
+  private enum Outage { UNREACHABLE, NO_RUNNERS }
+
   private final LineClient client;
   private final HostAndPort dispatcher;
   private final boolean latestOnly;
+  /** The outage going on, or null when the dispatcher's last answer was fine. Guarded by this. */
+  private Outage outage;
 
   /**
    * @param latestOnly dispatch only the newest commit of each batch (the chapter's behaviour)
@@ -59,50 +78,81 @@ public final class CommitNotifier {
   }
 
   /**
-   * Dispatches {@code commits} (oldest first) and returns the newest commit that now counts as
-   * dispatched, or empty if none does. With latest-only, when the newest commit is dispatched,
-   * it counts for the whole batch: the older ones are skipped on purpose.
+   * Dispatches {@code commits} (oldest first). Each commit the dispatcher acknowledges is given
+   * to {@code acknowledged} before the next one is sent; with latest-only, only the newest is
+   * sent, and it then counts for the whole batch. {@code stop} is checked before each dispatch.
    */
-  public Optional<CommitId> dispatch(List<CommitId> commits) {
+  public synchronized Outcome dispatch(List<CommitId> commits, Consumer<CommitId> acknowledged,
+      BooleanSupplier stop) {
     if (commits.isEmpty()) {
-      return Optional.empty();
+      return Outcome.DISPATCHED;
     }
     List<CommitId> toSend = latestOnly ? commits.subList(commits.size() - 1, commits.size())
         : commits;
-    CommitId dispatched = null;
     try {
       Reply status = client.send(dispatcher, new Status());
       if (status != Reply.OK) {
         log.warn("dispatcher {} answered status with '{}'; will retry at the next poll",
             dispatcher, status.text());
-        return Optional.empty();
+        return Outcome.REFUSED;
       }
-      for (CommitId commit : toSend) {
-        Reply reply = client.send(dispatcher, new Dispatch(commit));
-        if (reply != Reply.OK) {
-          warnRefused(commit, reply);
-          break;
-        }
-        log.info("dispatched commit {}", commit);
-        dispatched = commit;
-      }
+      return sendEach(toSend, acknowledged, stop);
     } catch (ProtocolException e) {
       log.warn("dispatcher {} sent a bad reply ({}); will retry at the next poll", dispatcher,
           e.getMessage());
+      return Outcome.REFUSED;
     } catch (IOException e) {
-      log.warn("dispatcher {} is unreachable ({}); will retry at the next poll", dispatcher,
-          describe(e));
+      enterOutage(Outage.UNREACHABLE, describe(e));
+      return Outcome.DISPATCHER_DOWN;
     }
-    return Optional.ofNullable(dispatched);
   }
 
-  private void warnRefused(CommitId commit, Reply reply) {
-    if (reply == Reply.NO_RUNNERS) {
-      log.warn("dispatcher {} has no runners registered; commit {} will be dispatched at the"
-          + " next poll", dispatcher, commit);
+  private Outcome sendEach(List<CommitId> commits, Consumer<CommitId> acknowledged,
+      BooleanSupplier stop) throws IOException {
+    for (CommitId commit : commits) {
+      if (stop.getAsBoolean()) {
+        return Outcome.STOPPED;
+      }
+      Reply reply = client.send(dispatcher, new Dispatch(commit));
+      if (reply == Reply.NO_RUNNERS) {
+        enterOutage(Outage.NO_RUNNERS, commit.value());
+        return Outcome.DISPATCHER_DOWN;
+      }
+      if (reply != Reply.OK) {
+        log.warn("dispatcher {} answered dispatch of commit {} with '{}'; will retry at the"
+            + " next poll", dispatcher, commit, reply.text());
+        return Outcome.REFUSED;
+      }
+      endOutage();
+      acknowledged.accept(commit);
+      log.info("dispatched commit {}", commit);
+    }
+    return Outcome.DISPATCHED;
+  }
+
+  /** Logs the start of an outage once; a retry that fails the same way logs at DEBUG. */
+  private void enterOutage(Outage kind, String detail) {
+    boolean started = outage != kind;
+    outage = kind;
+    if (kind == Outage.UNREACHABLE) {
+      if (started) {
+        log.warn("dispatcher {} is unreachable ({}); retrying with backoff until it answers",
+            dispatcher, detail);
+      } else {
+        log.debug("dispatcher={} still unreachable: {}", dispatcher, detail);
+      }
+    } else if (started) {
+      log.warn("dispatcher {} has no runners registered; retrying commit {} with backoff until"
+          + " one registers", dispatcher, detail);
     } else {
-      log.warn("dispatcher {} answered dispatch of commit {} with '{}'; will retry at the next"
-          + " poll", dispatcher, commit, reply.text());
+      log.debug("dispatcher={} still has no runners; commit={}", dispatcher, detail);
+    }
+  }
+
+  private void endOutage() {
+    if (outage != null) {
+      outage = null;
+      log.info("dispatcher {} is accepting commits again", dispatcher);
     }
   }
 

@@ -6,6 +6,9 @@ import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.net.HostAndPort;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +30,12 @@ import picocli.CommandLine.Spec;
     description = "Watches a git repository through its own clone and asks the dispatcher to"
         + " test every new commit, oldest first.")
 public final class ObserverCommand implements Callable<Integer> {
-  /** How long the shutdown hook waits for a poll in progress to end. */
+  /**
+   * How long closing waits for the dispatch in flight (at most one connect and one read
+   * timeout of {@link CommitNotifier}) before it interrupts the poll.
+   */
+  private static final Duration CLOSE_LIMIT = Duration.ofSeconds(12);
+  /** How long the shutdown hook waits for the close: longer, so the close can end by itself. */
   private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(15);
 
   @Mixin
@@ -38,7 +46,7 @@ public final class ObserverCommand implements Callable<Integer> {
 
   @Option(names = "--dispatcher-server", paramLabel = "HOST:PORT", defaultValue = "localhost:8888",
       converter = HostPortConverter.class,
-      description = "Where the dispatcher listens (default: ${DEFAULT-VALUE}).")
+      description = "The dispatcher's address (default: ${DEFAULT-VALUE}).")
   private HostAndPort dispatcher;
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "5s",
@@ -51,6 +59,16 @@ public final class ObserverCommand implements Callable<Integer> {
       description = "Dispatch only the newest commit of each poll, as the chapter's observer"
           + " does, instead of every new commit.")
   private boolean latestOnly;
+
+  @Option(names = "--notify-port", paramLabel = "PORT", defaultValue = "8889",
+      description = "Port to listen on for 'notify' from repository hooks (scripts/notify),"
+          + " which makes the observer poll at once (default: ${DEFAULT-VALUE}; 0 picks a free"
+          + " port).")
+  private int notifyPort;
+
+  @Option(names = "--notify-host", paramLabel = "HOST", defaultValue = "localhost",
+      description = "Address to listen on for 'notify' (default: ${DEFAULT-VALUE}).")
+  private String notifyHost;
 
   @Parameters(index = "0", paramLabel = "REPO",
       description = "The observer's own clone of the repository to watch; it is reset and pulled"
@@ -84,19 +102,39 @@ public final class ObserverCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--poll-interval must be at least 1ms, but was '" + typed("--poll-interval") + "'");
     }
+    if (notifyPort < 0 || notifyPort > 65535) {
+      throw new ParameterException(spec.commandLine(),
+          "--notify-port must be between 0 and 65535, not " + notifyPort);
+    }
     ObserverService service;
     try {
-      service = ObserverService.open(repo, dispatcher, pollInterval, latestOnly);
+      service = ObserverService.open(repo, dispatcher, pollInterval, latestOnly,
+          new InetSocketAddress(notifyHost, notifyPort));
     } catch (UnusableCloneException e) {
       spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
       return CommandLine.ExitCode.USAGE;
     }
     if (installShutdownHook) {
-      ShutdownHook.install("observer", () -> service.close(SHUTDOWN_LIMIT), SHUTDOWN_LIMIT);
+      ShutdownHook.install("observer", () -> service.close(CLOSE_LIMIT), SHUTDOWN_LIMIT);
     }
-    service.start();
+    try {
+      service.start();
+    } catch (IOException e) {
+      spec.commandLine().getErr().println(spec.name() + ": " + cannotListen(e));
+      return CommandLine.ExitCode.SOFTWARE;
+    }
     service.awaitTermination();
     return CommandLine.ExitCode.OK;
+  }
+
+  private String cannotListen(IOException e) {
+    String where = "cannot listen for notify on " + notifyHost + ":" + notifyPort + " ("
+        + e.getMessage() + ")";
+    if (e instanceof BindException) {
+      return where + "; is another observer running? Use --notify-port to pick another port"
+          + " (0 picks a free one)";
+    }
+    return where + "; check --notify-host and --notify-port";
   }
 
   /** The value of {@code option} as it was typed. */

@@ -2,14 +2,16 @@ package dev.surveil.observer;
 
 import dev.surveil.cli.DurationConverter;
 import dev.surveil.net.HostAndPort;
+import dev.surveil.net.LineServer;
+import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.api.errors.GitAPIException;
@@ -19,24 +21,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The observer: polls its clone of the watched repository on a schedule and has the dispatcher
- * test every new commit, oldest first, retrying at the next poll whatever could not be pulled or
- * dispatched. Thread-safe.
+ * test every new commit, oldest first. It records each commit the dispatcher acknowledges in
+ * the clone's state file ({@link DispatchProgress}) and resumes after it when restarted, so it
+ * neither skips nor re-dispatches history. Thread-safe.
  *
  * <p>Lifecycle: {@link #open} (or the constructor), {@link #start()} once, {@link #close()}
  * (idempotent). {@link #pollOnce()} may also be called without starting the schedule.
  *
- * <p>Threads: {@link #start()} starts one daemon thread, {@value #THREAD_NAME}, that polls, then
- * waits on a monitor for the poll interval; {@link #pollNow()} and {@link #close()} wake it early.
- * A poll blocks on the fetch from origin (bounded by the fetch timeout) and on the dispatcher
- * (bounded by {@link CommitNotifier}'s timeouts). {@link #pollOnce()} polls on the caller's
- * thread. One lock keeps polls from overlapping and guards the last dispatched commit.
- * {@link #close()} does not interrupt a poll in progress (JGit's file channels do not survive
- * interrupts); it waits for the thread to leave it, within a time limit.
+ * <p>Threads: {@link #start()} starts the {@link PollingThread}, {@value #THREAD_NAME}, which
+ * polls at the interval, sooner while the dispatcher is down, and at once after
+ * {@link #pollNow()}. With a notify address, {@link #start()} also starts a {@link LineServer}
+ * ({@value #NOTIFY_SERVER} threads) whose {@link NotifyHandler} calls {@link #pollNow()}. A poll
+ * blocks on the fetch from origin (bounded by the fetch timeout) and on the dispatcher (bounded
+ * by {@link CommitNotifier}'s timeouts). {@link #pollOnce()} polls on the caller's thread. One
+ * lock keeps polls from overlapping and guards the {@link DispatchProgress}. {@link #close()}
+ * does not interrupt a poll (JGit's file channels do not survive interrupts): the poll finishes
+ * the dispatch in flight, dispatches nothing more, and the thread ends.
  */
 public final class ObserverService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ObserverService.class);
   /** The name of the polling thread. */
-  public static final String THREAD_NAME = "observer-poller";
+  public static final String THREAD_NAME = PollingThread.NAME;
+  /** The name of the notify server, the prefix of its thread names. */
+  public static final String NOTIFY_SERVER = "observer-notify";
   private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
   private static final int NEW = 0;
   private static final int STARTED = 1;
@@ -45,52 +52,62 @@ public final class ObserverService implements AutoCloseable {
   private final RepositoryPoller poller;
   private final CommitNotifier notifier;
   private final Duration interval;
-  private final long intervalNanos;
-  private final Ticker ticker;
+  private final PollSchedule schedule;
+  private final PollingThread pollingThread;
+  private final LineServer notifyServer; // null without a notify address
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final ReentrantLock pollLock = new ReentrantLock();
-  private final Object wakeUp = new Object();
-  /** Guarded by {@link #pollLock}; empty while the clone has no commit. */
-  private CommitId lastDispatched;
-  /** Guarded by {@link #wakeUp}. */
-  private boolean pollRequested;
-  private volatile Thread thread;
+  private final DispatchProgress progress; // guarded by pollLock
 
   /**
-   * A service that takes the clone's HEAD now as the last dispatched commit: what the clone
-   * already has is not tested (the chapter's semantics).
+   * A service that resumes where the clone's state file says (see
+   * {@link DispatchProgress#resume}).
    *
-   * @throws IOException if the clone's HEAD cannot be read
+   * @param notifyAddress where {@link #start()} listens for {@code notify}; null for nowhere
+   * @throws IOException if the clone's HEAD cannot be read or the state file cannot be written
    */
   public ObserverService(RepositoryPoller poller, CommitNotifier notifier, Duration interval,
-      Ticker ticker) throws IOException {
+      InetSocketAddress notifyAddress, Ticker ticker) throws IOException {
     if (interval.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("poll interval must be at least 1ms: " + interval);
     }
     this.poller = poller;
     this.notifier = notifier;
     this.interval = interval;
-    this.intervalNanos = interval.compareTo(Duration.ofDays(365 * 100)) > 0
-        ? Long.MAX_VALUE : interval.toNanos();
-    this.ticker = ticker;
-    this.lastDispatched = poller.head().orElse(null);
+    this.progress = DispatchProgress.resume(poller);
+    this.schedule = new PollSchedule(ticker);
+    this.pollingThread = new PollingThread(this::pollIfOpen, schedule, interval);
+    this.notifyServer = notifyAddress == null ? null : new LineServer(NOTIFY_SERVER,
+        notifyAddress, new NotifyHandler(this::pollNow), ServerOptions.DEFAULT, ticker);
   }
 
   /**
-   * Opens the clone at {@code clone} and builds a service that dispatches to {@code dispatcher}.
+   * Opens the clone at {@code clone} and builds a service that dispatches to {@code dispatcher},
+   * without a notify address.
    *
    * @throws UnusableCloneException with a one-line message for the user
    */
   public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
       boolean latestOnly) throws UnusableCloneException {
+    return open(clone, dispatcher, interval, latestOnly, null);
+  }
+
+  /**
+   * Opens the clone at {@code clone} and builds a service that dispatches to {@code dispatcher}
+   * and, once started, listens for {@code notify} on {@code notifyAddress} (null: nowhere).
+   *
+   * @throws UnusableCloneException with a one-line message for the user
+   */
+  public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
+      boolean latestOnly, InetSocketAddress notifyAddress) throws UnusableCloneException {
     RepositoryPoller poller = RepositoryPoller.open(clone);
     try {
       return new ObserverService(poller, CommitNotifier.create(dispatcher, latestOnly), interval,
-          Ticker.SYSTEM);
+          notifyAddress, Ticker.SYSTEM);
     } catch (IOException e) {
       poller.close();
-      throw new UnusableCloneException("cannot read HEAD of " + poller.path() + " ("
-          + e.getMessage() + ")");
+      throw new UnusableCloneException("cannot read HEAD of " + poller.path() + " or record it"
+          + " in its state file (" + e.getMessage() + ")");
     } catch (RuntimeException e) {
       poller.close();
       throw e;
@@ -98,32 +115,54 @@ public final class ObserverService implements AutoCloseable {
   }
 
   /**
-   * Starts polling: at once, then every interval.
+   * Listens for {@code notify} (given a notify address), then starts polling: at once, then
+   * every interval. If the notify address cannot be bound, the service is closed.
    *
+   * @throws IOException if the notify address cannot be bound ({@link java.net.BindException}
+   *     when the port is taken)
    * @throws IllegalStateException if already started or closed
    */
-  public void start() {
+  public void start() throws IOException {
     if (!state.compareAndSet(NEW, STARTED)) {
       throw new IllegalStateException("observer service already started or closed, state="
           + state.get());
     }
+    if (notifyServer != null) {
+      try {
+        notifyServer.start();
+      } catch (IOException e) {
+        state.set(CLOSED);
+        schedule.close();
+        poller.close();
+        throw e;
+      }
+      InetSocketAddress bound = notifyServer.localAddress();
+      log.info("listening for notify on {}:{}", bound.getHostString(), bound.getPort());
+    }
     log.info("observing {}; dispatcher {}; polling every {}", poller.path(),
         notifier.dispatcher(), DurationConverter.format(interval));
-    Thread poll = new Thread(this::runLoop, THREAD_NAME);
-    poll.setDaemon(true);
-    thread = poll;
-    poll.start();
+    pollingThread.start();
+  }
+
+  /**
+   * The address the notify server is bound to, with the real port when 0 was asked for.
+   *
+   * @throws IllegalStateException if there is no notify server or it is not started
+   */
+  public InetSocketAddress notifyAddress() {
+    if (notifyServer == null) {
+      throw new IllegalStateException("observer has no notify address");
+    }
+    return notifyServer.localAddress();
   }
 
   /**
    * Asks the polling thread to poll as soon as it can, without waiting for the interval to end;
-   * returns at once. A request made during a poll causes one more poll right after it.
+   * returns at once. Requests made before the poll starts make one poll; a request made during
+   * a poll causes one more poll right after it.
    */
   public void pollNow() {
-    synchronized (wakeUp) {
-      pollRequested = true;
-      wakeUp.notifyAll();
-    }
+    schedule.requestPoll();
   }
 
   /**
@@ -148,27 +187,43 @@ public final class ObserverService implements AutoCloseable {
   public Optional<CommitId> lastDispatched() {
     pollLock.lock();
     try {
-      return Optional.ofNullable(lastDispatched);
+      return progress.last();
     } finally {
       pollLock.unlock();
     }
   }
 
-  private void poll() {
+  /** A poll unless closed; true if the dispatcher is down. Runs on the polling thread. */
+  private boolean pollIfOpen() {
+    pollLock.lock();
+    try {
+      return state.get() != CLOSED && poll();
+    } catch (RuntimeException e) {
+      log.error("poll failed unexpectedly; will retry at the next poll", e);
+      return false;
+    } finally {
+      pollLock.unlock();
+    }
+  }
+
+  /** One poll, under the poll lock; true if the dispatcher is down and worth retrying soon. */
+  private boolean poll() {
     List<CommitId> fresh;
     try {
-      fresh = poller.pullNewCommits(Optional.ofNullable(lastDispatched));
+      fresh = poller.pullNewCommits(progress.last());
     } catch (IOException | GitAPIException | JGitInternalException e) {
       log.warn("could not pull {} from origin ({}); will retry at the next poll", poller.path(),
           describe(e));
       log.debug("pull failed", e);
-      return;
+      return false;
     }
-    if (fresh.isEmpty()) {
-      return;
+    if (fresh.isEmpty() || state.get() == CLOSED) {
+      return false; // when closing, what was pulled is dispatched after a restart
     }
     log.info("found {} new commit(s)", fresh.size());
-    notifier.dispatch(fresh).ifPresent(commit -> lastDispatched = commit);
+    CommitNotifier.Outcome outcome = notifier.dispatch(fresh, progress::advance,
+        () -> state.get() == CLOSED);
+    return outcome == CommitNotifier.Outcome.DISPATCHER_DOWN;
   }
 
   /** The exception's message and those of its causes that add something, on one line. */
@@ -183,49 +238,9 @@ public final class ObserverService implements AutoCloseable {
     return text.toString().replace('\n', ' ');
   }
 
-  private void runLoop() {
-    log.debug("poller started; commits after {} are new", lastDispatched());
-    do {
-      pollLock.lock();
-      try {
-        if (state.get() == CLOSED) {
-          break;
-        }
-        poll();
-      } catch (RuntimeException e) {
-        log.error("poll failed unexpectedly; will retry at the next poll", e);
-      } finally {
-        pollLock.unlock();
-      }
-    } while (awaitNextPoll());
-    log.debug("poller stopped");
-  }
-
-  /** Waits for the interval, {@link #pollNow()} or {@link #close()}; false when closing. */
-  private boolean awaitNextPoll() {
-    long remaining = intervalNanos;
-    synchronized (wakeUp) {
-      try {
-        while (!pollRequested && state.get() != CLOSED && remaining > 0) {
-          long start = ticker.read();
-          TimeUnit.NANOSECONDS.timedWait(wakeUp, remaining);
-          remaining -= ticker.read() - start;
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-      pollRequested = false;
-      return state.get() != CLOSED;
-    }
-  }
-
   /** Blocks until the polling thread has ended, i.e. until the service is closed. */
   public void awaitTermination() throws InterruptedException {
-    Thread poll = thread;
-    if (poll != null) {
-      poll.join();
-    }
+    pollingThread.awaitTermination();
   }
 
   /** Closes with a 30 s limit; see {@link #close(Duration)}. */
@@ -235,8 +250,9 @@ public final class ObserverService implements AutoCloseable {
   }
 
   /**
-   * Stops polling: the thread ends between polls (or after the poll in progress), then the
-   * clone is closed. Idempotent.
+   * Stops: closes the notify server, lets the polling thread finish the dispatch in flight (its
+   * commit recorded in the state file) and end without dispatching more, then closes the clone.
+   * Idempotent.
    *
    * @throws IllegalStateException if the polling thread was still running after {@code timeout}
    *     (it is then interrupted)
@@ -245,34 +261,23 @@ public final class ObserverService implements AutoCloseable {
     if (state.getAndSet(CLOSED) == CLOSED) {
       return;
     }
-    synchronized (wakeUp) {
-      wakeUp.notifyAll();
-    }
-    Thread poll = thread;
-    boolean stopped = poll == null || join(poll, timeout);
-    if (!stopped) {
-      poll.interrupt();
-      stopped = join(poll, Duration.ofSeconds(1));
-    }
-    if (stopped) {
+    schedule.close();
+    try {
+      if (notifyServer != null) {
+        notifyServer.close();
+      }
+    } finally {
+      if (!pollingThread.join(timeout)) {
+        throw new IllegalStateException(THREAD_NAME + " still running " + timeout
+            + " after close");
+      }
       pollLock.lock(); // a pollOnce() caller may still be polling
       try {
         poller.close();
       } finally {
         pollLock.unlock();
       }
-    } else {
-      throw new IllegalStateException(THREAD_NAME + " still running " + timeout + " after close");
     }
     log.info("observer stopped");
-  }
-
-  private static boolean join(Thread thread, Duration timeout) {
-    try {
-      thread.join(Math.max(1, timeout.toMillis()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return !thread.isAlive();
   }
 }

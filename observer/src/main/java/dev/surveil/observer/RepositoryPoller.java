@@ -89,6 +89,23 @@ public final class RepositoryPoller implements AutoCloseable {
     return clone;
   }
 
+  /** The clone's {@code .git} folder (absolute). */
+  public Path gitDirectory() {
+    return git.getRepository().getDirectory().toPath().toAbsolutePath();
+  }
+
+  /** Whether {@code commit} is the commit checked out now or one of its ancestors. */
+  public boolean headContains(CommitId commit) throws IOException {
+    ObjectId headId = git.getRepository().resolve(Constants.HEAD);
+    if (headId == null) {
+      return false;
+    }
+    try (RevWalk walk = new RevWalk(git.getRepository())) {
+      RevCommit base = parseCommitIfPresent(walk, commit);
+      return base != null && walk.isMergedInto(base, walk.parseCommit(headId));
+    }
+  }
+
   /** The commit checked out now, or empty if the clone has no commit yet. */
   public Optional<CommitId> head() throws IOException {
     ObjectId id = git.getRepository().resolve(Constants.HEAD);

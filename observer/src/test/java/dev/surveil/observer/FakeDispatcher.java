@@ -22,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A dispatcher for tests: a real {@link LineServer} on the loopback interface that records every
@@ -33,6 +34,7 @@ final class FakeDispatcher implements AutoCloseable {
   private final Queue<Reply> scriptedDispatchReplies = new ConcurrentLinkedQueue<>();
   private volatile Reply statusReply = Reply.OK;
   private volatile Reply dispatchReply = Reply.OK;
+  private volatile Consumer<Request> spy = request -> { };
   private final LineServer server;
 
   private FakeDispatcher(int port) {
@@ -71,6 +73,7 @@ final class FakeDispatcher implements AutoCloseable {
   }
 
   private Reply handle(Request request) {
+    spy.accept(request);
     requests.add(request);
     if (request instanceof Status) {
       return statusReply;
@@ -89,6 +92,14 @@ final class FakeDispatcher implements AutoCloseable {
 
   void replyToDispatch(Reply reply) {
     dispatchReply = reply;
+  }
+
+  /**
+   * Runs {@code action} on each request as it arrives, on its connection thread, before it is
+   * recorded and answered; an action that blocks holds the reply back.
+   */
+  void whenRequested(Consumer<Request> action) {
+    spy = action;
   }
 
   /** Answers the next dispatches with {@code replies}, in order, then as before. */

@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
 /**
- * Records the log events of the {@code dev.surveil.observer} package at INFO and above, so tests
- * can check the lines that people and other programs read. Thread-safe.
+ * Records the log events of the {@code dev.surveil.observer} package at INFO (or a chosen level)
+ * and above, so tests can check the lines that people and other programs read. Thread-safe.
  */
 final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoCloseable {
   private final Queue<ILoggingEvent> events = new ConcurrentLinkedQueue<>();
@@ -25,11 +25,16 @@ final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoClose
   }
 
   static LogRecorder record() {
+    return record(Level.INFO);
+  }
+
+  /** Records the events at {@code level} and above. */
+  static LogRecorder record(Level level) {
     LogRecorder recorder = new LogRecorder();
     recorder.setContext(recorder.logger.getLoggerContext());
     recorder.setName("test-recorder");
     recorder.start();
-    recorder.logger.setLevel(Level.INFO);
+    recorder.logger.setLevel(level);
     recorder.logger.addAppender(recorder);
     return recorder;
   }

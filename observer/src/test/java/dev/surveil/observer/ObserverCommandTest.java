@@ -3,8 +3,11 @@ package dev.surveil.observer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.cli.CommandRunner;
+import dev.surveil.testing.GitRepoFixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import org.eclipse.jgit.api.Git;
@@ -40,6 +43,7 @@ class ObserverCommandTest {
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("Usage: observer", "--dispatcher-server=HOST:PORT",
         "default: localhost:8888", "--poll-interval=DURATION", "default: 5s", "--latest-only",
+        "--notify-port=PORT", "default: 8889", "--notify-host=HOST", "default: localhost",
         "--verbose", "--quiet", "--help", "--version", "REPO");
     assertThat(run.err()).isEmpty();
   }
@@ -111,6 +115,37 @@ class ObserverCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.errLines().get(0))
         .isEqualTo("Invalid value for option '--poll-interval': '0s' is not a positive duration");
+  }
+
+  @Test
+  void notifyPortOutOfRangeIsAClearUsageError() throws Exception {
+    try (GitRepoFixture repo = GitRepoFixture.createWithBasicTests()) {
+      Run run = run("--notify-port", "70000", repo.cloneTo("obs").toString());
+
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.errLines().get(0))
+          .isEqualTo("--notify-port must be between 0 and 65535, not 70000");
+    }
+  }
+
+  @Test
+  void takenNotifyPortIsOneLineNamingTheFlagAndExit1() throws Exception {
+    try (GitRepoFixture repo = GitRepoFixture.createWithBasicTests();
+        ServerSocket taken = new ServerSocket()) {
+      taken.setReuseAddress(true);
+      taken.bind(new InetSocketAddress("localhost", 0));
+      int port = taken.getLocalPort();
+
+      Run run = run("--notify-port", String.valueOf(port), repo.cloneTo("obs").toString());
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.errLines()).singleElement().asString()
+          .startsWith("observer: cannot listen for notify on localhost:" + port + " (")
+          .endsWith("); is another observer running? Use --notify-port to pick another port"
+              + " (0 picks a free one)");
+      assertThat(run.out()).isEmpty();
+      assertThat(ObserverFixture.threadAlive(ObserverService.THREAD_NAME)).isFalse();
+    }
   }
 
   @Test

@@ -128,7 +128,7 @@ class ObserverServiceTest {
     service.pollOnce();
 
     assertThat(logs.messages(Level.WARN)).containsExactly("dispatcher " + address
-        + " is unreachable (Connection refused); will retry at the next poll");
+        + " is unreachable (Connection refused); retrying with backoff until it answers");
     dispatcher.close();
     dispatcher = FakeDispatcher.start(port);
     String third = repo.commitTrivialChange("three");
@@ -139,7 +139,7 @@ class ObserverServiceTest {
   }
 
   @Test
-  void retriesAtTheNextPollWhenNoRunnersAreRegistered() throws Exception {
+  void retriesWhenNoRunnersAreRegisteredAndSaysOnceTheyAre() throws Exception {
     observe();
     dispatcher.replyToDispatch(Reply.NO_RUNNERS);
     String first = repo.commitTrivialChange("one");
@@ -148,14 +148,20 @@ class ObserverServiceTest {
     service.pollOnce();
 
     assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(first));
-    assertThat(logs.messages(Level.WARN)).hasSize(1).allMatch(line -> line.contains(
-        "has no runners registered; commit " + first + " will be dispatched at the next poll"));
+    assertThat(logs.messages(Level.WARN)).containsExactly("dispatcher " + dispatcher.address()
+        + " has no runners registered; retrying commit " + first + " with backoff until one"
+        + " registers");
+    service.pollOnce();
+    assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(first));
+    assertThat(logs.messages(Level.WARN)).as("one WARN per outage").hasSize(1);
     dispatcher.replyToDispatch(Reply.OK);
 
     service.pollOnce();
 
     assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(first, second));
     assertThat(service.lastDispatched()).contains(new CommitId(second));
+    assertThat(logs.messages(Level.INFO))
+        .contains("dispatcher " + dispatcher.address() + " is accepting commits again");
   }
 
   @Test

@@ -1,0 +1,86 @@
+package dev.surveil.observer;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The observer's polling thread, {@value #NAME} (a daemon): runs a poll, then waits on its
+ * {@link PollSchedule} for the poll interval or, after a poll that found the dispatcher down,
+ * for the next {@link RetryBackoff} delay (100 ms, doubling, capped at the interval), and again,
+ * until the schedule is closed. A poll is never interrupted except by {@link #join} giving up.
+ * Thread-safe.
+ */
+final class PollingThread {
+  /** The thread's name. */
+  static final String NAME = "observer-poller";
+  private static final Logger log = LoggerFactory.getLogger(PollingThread.class);
+
+  private final BooleanSupplier poll;
+  private final PollSchedule schedule;
+  private final Duration interval;
+  private final Thread thread;
+
+  /**
+   * @param poll polls once and returns true if the dispatcher is down, i.e. worth retrying soon
+   */
+  PollingThread(BooleanSupplier poll, PollSchedule schedule, Duration interval) {
+    this.poll = poll;
+    this.schedule = schedule;
+    this.interval = interval;
+    this.thread = new Thread(this::run, NAME);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  private void run() {
+    RetryBackoff backoff = new RetryBackoff(interval);
+    try {
+      PollSchedule.Wake wake;
+      do {
+        Duration delay = interval;
+        if (poll.getAsBoolean()) {
+          delay = backoff.next();
+          log.debug("retrying the dispatcher in {}", delay.toMillis() + "ms");
+        } else {
+          backoff.reset();
+        }
+        wake = schedule.awaitNextPoll(delay);
+        log.debug("wake={}", wake);
+      } while (wake != PollSchedule.Wake.CLOSED);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // join() gave up waiting: stop
+    }
+    log.debug("poller stopped");
+  }
+
+  /** Blocks until the thread has ended (at once if it never started). */
+  void awaitTermination() throws InterruptedException {
+    thread.join();
+  }
+
+  /**
+   * After the schedule is closed: waits up to {@code timeout} for the thread to end, then
+   * interrupts it and waits one more second. Returns whether it has ended.
+   */
+  boolean join(Duration timeout) {
+    if (!joined(timeout)) {
+      thread.interrupt();
+      return joined(Duration.ofSeconds(1));
+    }
+    return true;
+  }
+
+  private boolean joined(Duration timeout) {
+    try {
+      thread.join(Math.max(1, timeout.toMillis()));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !thread.isAlive();
+  }
+}

@@ -1,0 +1,164 @@
+package dev.surveil.observer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.Request;
+import dev.surveil.protocol.Status;
+import dev.surveil.testing.GitRepoFixture;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What an observer test needs: a real master repository holding the basic tests, the observer's
+ * clone of it, an in-process {@link FakeDispatcher} and a {@link LogRecorder}. {@link #close()}
+ * closes every service made with {@link #observe}, the dispatcher and the repositories, then
+ * checks that no observer thread is left and no dispatcher request went unchecked. Not
+ * thread-safe.
+ */
+final class ObserverFixture implements AutoCloseable {
+  /** A poll interval no test waits for: polls happen only when a test asks. */
+  static final Duration NO_SCHEDULE = Duration.ofHours(1);
+
+  private final LogRecorder logs;
+  private final GitRepoFixture repo;
+  private final Path clone;
+  private final List<ObserverService> services = new ArrayList<>();
+  private FakeDispatcher dispatcher;
+
+  private ObserverFixture(LogRecorder logs, GitRepoFixture repo) {
+    this.logs = logs;
+    this.repo = repo;
+    this.clone = repo.cloneTo("obs");
+  }
+
+  static ObserverFixture create() {
+    return create(Level.INFO, GitRepoFixture.createWithBasicTests());
+  }
+
+  /** A fixture recording log lines at {@code level} and above, on {@code repo}. */
+  static ObserverFixture create(Level level, GitRepoFixture repo) {
+    LogRecorder logs = LogRecorder.record(level);
+    try {
+      ObserverFixture fixture = new ObserverFixture(logs, repo);
+      fixture.dispatcher = FakeDispatcher.start();
+      return fixture;
+    } catch (RuntimeException e) {
+      repo.close();
+      logs.close();
+      throw e;
+    }
+  }
+
+  GitRepoFixture repo() {
+    return repo;
+  }
+
+  Path clonePath() {
+    return clone;
+  }
+
+  FakeDispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  LogRecorder logs() {
+    return logs;
+  }
+
+  /** Closes the dispatcher and starts a new one on {@code port}. */
+  FakeDispatcher restartDispatcherOn(int port) {
+    dispatcher.close();
+    dispatcher = FakeDispatcher.start(port);
+    return dispatcher;
+  }
+
+  /** A service on the clone, closed by {@link #close()}. */
+  ObserverService observe(HostAndPort address, Duration interval, InetSocketAddress notify)
+      throws UnusableCloneException {
+    ObserverService service = ObserverService.open(clone, address, interval, false, notify);
+    services.add(service);
+    return service;
+  }
+
+  /** A service on the clone that dispatches to the fake dispatcher and polls when asked. */
+  ObserverService observe() throws UnusableCloneException {
+    return observe(dispatcher.address(), NO_SCHEDULE, null);
+  }
+
+  /** The requests of one batch: {@code status}, then one dispatch per commit. */
+  static List<Request> batch(String... commits) {
+    List<Request> requests = new ArrayList<>();
+    requests.add(new Status());
+    for (String commit : commits) {
+      requests.add(new Dispatch(new CommitId(commit)));
+    }
+    return requests;
+  }
+
+  Path stateFile() {
+    return clone.resolve(".git").resolve(ObserverStateFile.NAME);
+  }
+
+  /** The commit the clone's state file names, or empty if there is no state file. */
+  Optional<String> state() {
+    try {
+      return Files.exists(stateFile()) ? Optional.of(Files.readString(stateFile()).strip())
+          : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether a live thread's name starts with {@code prefix}. */
+  static boolean threadAlive(String prefix) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .anyMatch(t -> t.getName().startsWith(prefix) && t.isAlive());
+  }
+
+  private void closeServices() {
+    RuntimeException failure = null;
+    for (ObserverService service : services) {
+      try {
+        service.close();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      closeServices();
+    } finally {
+      try {
+        dispatcher.close();
+      } finally {
+        repo.close();
+        logs.close();
+      }
+    }
+    assertThat(threadAlive(ObserverService.THREAD_NAME)).as("poller alive after close").isFalse();
+    assertThat(threadAlive(ObserverService.NOTIFY_SERVER)).as("notify server alive after close")
+        .isFalse();
+    assertThat(dispatcher.drainRequests()).as("requests nobody checked").isEmpty();
+  }
+}
