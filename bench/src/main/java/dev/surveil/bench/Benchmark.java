@@ -6,6 +6,7 @@ import dev.surveil.bench.stats.Figure;
 import dev.surveil.bench.stats.ResultTable;
 import dev.surveil.bench.stats.Unit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,14 +42,28 @@ final class Benchmark {
     return figures;
   }
 
-  /** The report: a title line with the machine's cores, then the table. */
+  /**
+   * The report: a title line with the machine's cores, then the table, its rows in the order of
+   * the issue's scenario numbers (a scenario's rows keep their order).
+   */
   static String report(List<Figure> figures, boolean quick) {
+    List<Figure> ordered = new ArrayList<>(figures);
+    ordered.sort(Comparator.comparingInt(figure -> scenarioNumber(figure.scenario())));
     String title = String.format(Locale.ROOT,
         "Surveil benchmark (%s run): %d cores, Java %s, %s %s; medians and p95 (the worse 5%%)",
         quick ? "quick" : "full", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"), System.getProperty("os.name"),
         System.getProperty("os.arch"));
-    return title + "\n" + ResultTable.format(figures);
+    return title + "\n" + ResultTable.format(ordered);
+  }
+
+  /** The number a scenario column starts with; unnumbered ones (failures) sort last. */
+  static int scenarioNumber(String scenario) {
+    int end = 0;
+    while (end < scenario.length() && Character.isDigit(scenario.charAt(end))) {
+      end++;
+    }
+    return end == 0 ? Integer.MAX_VALUE : Integer.parseInt(scenario.substring(0, end));
   }
 
   private static String firstLine(Exception e) {

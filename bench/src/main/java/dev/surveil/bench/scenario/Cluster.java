@@ -27,6 +27,7 @@ final class Cluster implements AutoCloseable {
   private final GitRepoFixture repo;
   private final List<Program> programs = new ArrayList<>();
   private HostAndPort dispatcher;
+  private Program dispatcherProgram;
   private int observers;
 
   Cluster(BenchContext context) {
@@ -47,6 +48,7 @@ final class Cluster implements AutoCloseable {
     Program program = start("dispatcher", name, args);
     LogMatch listening = program.await("dispatcher listening on ([^: ]+):(\\d+)", START);
     dispatcher = new HostAndPort(listening.group(1), Integer.parseInt(listening.group(2)));
+    dispatcherProgram = program;
     return program;
   }
 
@@ -56,6 +58,14 @@ final class Cluster implements AutoCloseable {
       throw new IllegalStateException("no dispatcher started yet");
     }
     return dispatcher;
+  }
+
+  /** The dispatcher started last. */
+  Program dispatcherProgram() {
+    if (dispatcherProgram == null) {
+      throw new IllegalStateException("no dispatcher started yet");
+    }
+    return dispatcherProgram;
   }
 
   /**

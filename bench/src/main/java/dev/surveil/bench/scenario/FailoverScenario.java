@@ -34,47 +34,61 @@ public final class FailoverScenario implements Scenario {
     return "failover";
   }
 
+  /** One kill: how long until the dispatcher removed the runner, and until the commit moved. */
+  private record Failover(long removedMillis, long restartedMillis) {}
+
   @Override
   public List<Figure> run(BenchContext context) throws Exception {
     List<Double> removed = new ArrayList<>();
     List<Double> restarted = new ArrayList<>();
     try (Cluster cluster = new Cluster(context)) {
-      Program dispatcher = cluster.startDispatcher("dispatcher-failover", List.of());
+      cluster.startDispatcher("dispatcher-failover", List.of());
       List<Cluster.Runner> runners = new ArrayList<>(List.of(
           cluster.startRunner("runner-a", "runner-a-clone"),
           cluster.startRunner("runner-b", "runner-b-clone")));
       cluster.repo().commitFixture("slow", "add a slow test");
       for (int run = 1; run <= context.settings().failoverRuns(); run++) {
-        String commit = cluster.repo().commit("slow run " + run,
-            Map.of("slow-millis", Integer.toString(SLOW_TEST_MILLIS + run)));
-        int mark = dispatcher.log().size();
-        send(cluster.dispatcher(), commit);
-        LogMatch dispatched = dispatcher.await(LogEvents.dispatched(commit), mark, WAIT);
-        int victimIndex = runners.get(0).address().toString().equals(dispatched.group(1)) ? 0 : 1;
-        Cluster.Runner victim = runners.get(victimIndex);
-        Cluster.Runner survivor = runners.get(1 - victimIndex);
-        int survivorMark = survivor.program().log().size();
-        List<ProcessHandle> testJvm = awaitTestJvm(victim.program());
-        long killed = System.currentTimeMillis();
-        victim.program().kill9();
-        LogMatch taken = survivor.program().await(LogEvents.started(commit), survivorMark, WAIT);
-        LogMatch gone = dispatcher.await(LogEvents.removed(victim.address().toString()), mark,
-            WAIT);
-        restarted.add((double) (taken.epochMillis() - killed));
-        removed.add((double) (gone.epochMillis() - killed));
-        context.say("failover run %d: killed %s mid-test; removed after %d ms, commit started on"
-            + " %s after %d ms", run, victim.program().name(), gone.epochMillis() - killed,
-            survivor.program().name(), taken.epochMillis() - killed);
-        testJvm.forEach(ProcessHandle::destroyForcibly); // it exits by itself; make sure
-        dispatcher.await(LogEvents.stored(commit), mark, WAIT);
-        runners.set(victimIndex, cluster.startRunner(victim.program().name(),
-            victim.checkout().getFileName().toString()));
+        Failover failover = killMidTest(context, cluster, runners, run);
+        removed.add((double) failover.removedMillis());
+        restarted.add((double) failover.restartedMillis());
       }
     }
     return List.of(
         Figure.of(SCENARIO, "kill -> commit starts on the other runner", Unit.MILLIS, restarted)
             .withTarget(1000),
         Figure.of(SCENARIO, "  kill -> dispatcher removes the runner", Unit.MILLIS, removed));
+  }
+
+  /**
+   * Dispatches a slow commit, kills the runner that took it once its test JVM runs, times the
+   * failover, waits for the result, and puts a new runner in the killed one's place.
+   */
+  private Failover killMidTest(BenchContext context, Cluster cluster,
+      List<Cluster.Runner> runners, int run) throws Exception {
+    Program dispatcher = cluster.dispatcherProgram();
+    String commit = cluster.repo().commit("slow run " + run,
+        Map.of("slow-millis", Integer.toString(SLOW_TEST_MILLIS + run)));
+    int mark = dispatcher.log().size();
+    send(cluster.dispatcher(), commit);
+    LogMatch dispatched = dispatcher.await(LogEvents.dispatched(commit), mark, WAIT);
+    int victimIndex = runners.get(0).address().toString().equals(dispatched.group(1)) ? 0 : 1;
+    Cluster.Runner victim = runners.get(victimIndex);
+    Cluster.Runner survivor = runners.get(1 - victimIndex);
+    int survivorMark = survivor.program().log().size();
+    List<ProcessHandle> testJvm = awaitTestJvm(victim.program());
+    long killed = System.currentTimeMillis();
+    victim.program().kill9();
+    LogMatch taken = survivor.program().await(LogEvents.started(commit), survivorMark, WAIT);
+    LogMatch gone = dispatcher.await(LogEvents.removed(victim.address().toString()), mark, WAIT);
+    Failover failover = new Failover(gone.epochMillis() - killed, taken.epochMillis() - killed);
+    context.say("failover run %d: killed %s mid-test; removed after %d ms, commit started on %s"
+        + " after %d ms", run, victim.program().name(), failover.removedMillis(),
+        survivor.program().name(), failover.restartedMillis());
+    testJvm.forEach(ProcessHandle::destroyForcibly); // it exits by itself; make sure
+    dispatcher.await(LogEvents.stored(commit), mark, WAIT);
+    runners.set(victimIndex, cluster.startRunner(victim.program().name(),
+        victim.checkout().getFileName().toString()));
+    return failover;
   }
 
   private void send(HostAndPort dispatcher, String commit) throws IOException {

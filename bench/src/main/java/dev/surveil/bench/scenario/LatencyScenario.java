@@ -96,38 +96,45 @@ public final class LatencyScenario implements Scenario {
       Optional<HostAndPort> notifyAddress) throws Exception {
     List<CommitTimeline> timelines = new ArrayList<>();
     List<DirectRun.Timing> directTimings = new ArrayList<>();
-    Program[] watched = observer == null ? new Program[] {runner.program()}
-        : new Program[] {runner.program(), observer};
     PeakMemory peak = null;
-    for (int run = 0; run <= context.settings().latencyRuns(); run++) {
-      if (trigger == Trigger.POLLING) {
-        Thread.sleep(ThreadLocalRandom.current().nextLong(POLL_INTERVAL.toMillis()));
+    try {
+      for (int run = 0; run <= context.settings().latencyRuns(); run++) {
+        if (trigger == Trigger.POLLING) {
+          Thread.sleep(ThreadLocalRandom.current().nextLong(POLL_INTERVAL.toMillis()));
+        }
+        if (run > 0) {
+          sampleIdle(tracer.dispatcher(), runner.program(), observer);
+          if (peak == null) {
+            peak = observer == null ? PeakMemory.watch(runner.program())
+                : PeakMemory.watch(runner.program(), observer);
+          }
+        }
+        CommitTimeline timeline = tracer.trace(trigger, notifyAddress);
+        DirectRun.Timing timing = direct.run(runner.checkout());
+        report(context, trigger, run, timeline, timing);
+        if (run > 0) {
+          timelines.add(timeline);
+          directTimings.add(timing);
+        }
       }
-      if (run == 1) {
-        peak = PeakMemory.watch(watched);
-      }
-      if (run > 0) {
-        sampleIdle(tracer.dispatcher(), runner.program(), observer);
-      }
-      CommitTimeline timeline = tracer.trace(trigger, notifyAddress);
-      DirectRun.Timing timing = direct.run(runner.checkout());
-      context.say("latency %-15s %s: total %d ms (detect %d, queue %d, checkout %d, test %d,"
-          + " report %d); direct JUnit run %d ms", trigger, run == 0 ? "warm-up" : "run " + run,
-          timeline.total(), timeline.detect(), timeline.queue(), timeline.checkout(),
-          timeline.testRun(), timeline.report(), timing.totalMillis());
-      if (run > 0) {
-        timelines.add(timeline);
-        directTimings.add(timing);
-      }
-    }
-    if (peak != null) {
-      peak.close();
-      peak.peakMebibytes(runner.program()).ifPresent(runnerPeak::add);
-      if (observer != null) {
-        peak.peakMebibytes(observer).ifPresent(observerPeak::add);
+    } finally {
+      if (peak != null) {
+        peak.close();
+        peak.peakMebibytes(runner.program()).ifPresent(runnerPeak::add);
+        if (observer != null) {
+          peak.peakMebibytes(observer).ifPresent(observerPeak::add);
+        }
       }
     }
     return new Measured(trigger, timelines, directTimings, "");
+  }
+
+  private static void report(BenchContext context, Trigger trigger, int run,
+      CommitTimeline timeline, DirectRun.Timing timing) {
+    context.say("latency %-15s %s: total %d ms (detect %d, queue %d, checkout %d, test %d,"
+        + " report %d); direct JUnit run %d ms", trigger, run == 0 ? "warm-up" : "run " + run,
+        timeline.total(), timeline.detect(), timeline.queue(), timeline.checkout(),
+        timeline.testRun(), timeline.report(), timing.totalMillis());
   }
 
   private void sampleIdle(Program dispatcher, Program runner, Program observer) {
