@@ -31,6 +31,11 @@ import org.slf4j.MDC;
  *       again.
  * </ol>
  *
+ * <p>After the dispatcher was unreachable (a delivery or a status check failed to connect), the
+ * runner registers again once it is back, after delivering its outbox: a dispatcher restarted
+ * from its journal already knows the runner, and the registration is then harmless, but one that
+ * lost its journal would otherwise wait for the check interval.
+ *
  * <p>A call that fails is retried with a {@link Backoff} for as long as the runner runs: the
  * runner never gives up on its dispatcher. Each failing series logs one WARN. Thread-safe.
  *
@@ -168,6 +173,7 @@ final class DispatcherLink implements AutoCloseable {
         problem = "it answered '" + reply.text() + "'";
       } catch (IOException e) {
         problem = reason(e);
+        needsRegistration = true; // it may have restarted: register once it is back
       }
       failed("deliver " + commit, "cannot deliver results for commit {} to dispatcher {}: {};"
           + " retrying", commit, dispatcher.address(), problem);
@@ -189,6 +195,7 @@ final class DispatcherLink implements AutoCloseable {
       Reply reply = dispatcher.send(registration);
       if (reply == Reply.OK) {
         needsRegistration = false;
+        statusRetry = null;
         lastAnswerNanos = ticker.read();
         succeeded();
         log.info("registered with dispatcher {}", dispatcher.address());
@@ -244,6 +251,7 @@ final class DispatcherLink implements AutoCloseable {
     } catch (IOException e) {
       failed("status", "not pinged for {} and dispatcher {} is unreachable ({}); retrying",
           silence, dispatcher.address(), reason(e));
+      needsRegistration = true; // register once it is back
     }
     statusFailedNanos = ticker.read();
     statusRetry = backoff.next();
