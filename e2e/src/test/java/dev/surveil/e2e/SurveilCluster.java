@@ -1,5 +1,10 @@
 package dev.surveil.e2e;
 
+import dev.surveil.net.HostAndPort;
+import dev.surveil.net.LineClient;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.Reply;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +31,7 @@ final class SurveilCluster implements AutoCloseable {
   private final Path results;
   private final List<SurveilProcess> processes = new ArrayList<>();
   private int dispatcherPort;
+  private SurveilProcess dispatcher;
 
   SurveilCluster() {
     repo = GitRepoFixture.createWithBasicTests();
@@ -38,35 +44,68 @@ final class SurveilCluster implements AutoCloseable {
     }
   }
 
-  /** Starts the dispatcher on an ephemeral port and waits until it listens. */
+  /**
+   * Starts the dispatcher and waits until it listens: on an ephemeral port the first time, and on
+   * the same port and results folder when started again.
+   */
   SurveilProcess startDispatcher(String... extraArgs) {
     List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port",
         dispatcherPort == 0 ? "0" : String.valueOf(dispatcherPort), "--results-dir",
         results.toString()));
     args.addAll(List.of(extraArgs));
-    SurveilProcess dispatcher = start("dispatcher", "dispatcher", args);
+    dispatcher = start("dispatcher", "dispatcher", args);
     dispatcherPort = Integer.parseInt(
         dispatcher.awaitLog("dispatcher listening on 127\\.0\\.0\\.1:(\\d+)", START));
     return dispatcher;
   }
 
-  /** Starts a runner with its own clone and waits until it has registered. */
-  SurveilProcess startRunner(String name) {
-    Path clone = repo.root().resolve(name);
-    if (!Files.exists(clone)) {
-      repo.cloneTo(name);
+  /** The dispatcher started last. */
+  SurveilProcess dispatcher() {
+    if (dispatcher == null) {
+      throw new IllegalStateException("start the dispatcher first");
     }
-    SurveilProcess runner = start("runner", name, List.of("--host", "127.0.0.1", "--port", "0",
-        "--dispatcher-server", dispatcherAddress(), clone.toString()));
+    return dispatcher;
+  }
+
+  /** Starts a runner with its own clone and waits until it has registered. */
+  SurveilProcess startRunner(String name, String... extraArgs) {
+    SurveilProcess runner = startRunnerUnregistered(name, extraArgs);
     runner.awaitLog("registered with dispatcher", START);
     return runner;
   }
 
-  /** Starts an observer with its own clone (made now) and waits until it observes. */
-  SurveilProcess startObserver(String pollInterval) {
-    Path clone = repo.cloneTo("observer-clone");
-    SurveilProcess observer = start("observer", "observer", List.of("--dispatcher-server",
-        dispatcherAddress(), "--poll-interval", pollInterval, clone.toString()));
+  /**
+   * Starts (or restarts) a runner with its own clone, made the first time, and waits only until
+   * it listens: the dispatcher may be down.
+   */
+  SurveilProcess startRunnerUnregistered(String name, String... extraArgs) {
+    Path clone = repo.root().resolve(name);
+    if (!Files.exists(clone)) {
+      repo.cloneTo(name);
+    }
+    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
+        "--dispatcher-server", dispatcherAddress()));
+    args.addAll(List.of(extraArgs));
+    args.add(clone.toString());
+    SurveilProcess runner = start("runner", name, args);
+    runner.awaitLog("runner listening on ", START);
+    return runner;
+  }
+
+  /**
+   * Starts (or restarts) an observer with its own clone, made the first time, and waits until it
+   * observes. Its push-trigger port is ephemeral: see {@link #notifyObserver}.
+   */
+  SurveilProcess startObserver(String pollInterval, String... extraArgs) {
+    Path clone = repo.root().resolve("observer-clone");
+    if (!Files.exists(clone)) {
+      repo.cloneTo("observer-clone");
+    }
+    List<String> args = new ArrayList<>(List.of("--dispatcher-server", dispatcherAddress(),
+        "--poll-interval", pollInterval, "--notify-port", "0"));
+    args.addAll(List.of(extraArgs));
+    args.add(clone.toString());
+    SurveilProcess observer = start("observer", "observer", args);
     observer.awaitLog("observing ", START);
     return observer;
   }
@@ -76,6 +115,12 @@ final class SurveilCluster implements AutoCloseable {
       throw new IllegalStateException("start the dispatcher first");
     }
     return "127.0.0.1:" + dispatcherPort;
+  }
+
+  /** Sends {@code dispatch:<commit>} to the dispatcher, as the observer would. */
+  Reply dispatch(String commit) throws IOException {
+    return new LineClient(Duration.ofSeconds(5), Duration.ofSeconds(10))
+        .send(HostAndPort.parse(dispatcherAddress()), new Dispatch(CommitId.parse(commit)));
   }
 
   Path resultsDir() {
@@ -104,7 +149,9 @@ final class SurveilCluster implements AutoCloseable {
       return List.of();
     }
     try (Stream<Path> files = Files.list(results)) {
-      return files.map(p -> p.getFileName().toString()).sorted().toList();
+      // dot files are the dispatcher's own (its journal, a result being written)
+      return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith("."))
+          .sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -119,8 +166,11 @@ final class SurveilCluster implements AutoCloseable {
   /** Every process's log, for a failure message. */
   String logs() {
     StringBuilder all = new StringBuilder();
-    for (SurveilProcess process : processes) {
-      all.append("----- ").append(process).append(" -----\n").append(process.log());
+    java.util.Map<String, SurveilProcess> byName = new java.util.LinkedHashMap<>();
+    processes.forEach(process -> byName.put(process.name(), process));
+    for (SurveilProcess process : byName.values()) {
+      all.append("----- ").append(process.name()).append(" (every start) -----\n")
+          .append(process.allLogs());
     }
     return all.toString();
   }

@@ -21,11 +21,13 @@ final class SurveilProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private final long logStart;
 
-  private SurveilProcess(String name, Process process, Path log) {
+  private SurveilProcess(String name, Process process, Path log, long logStart) {
     this.name = name;
     this.process = process;
     this.log = log;
+    this.logStart = logStart;
   }
 
   /** The repository root, where the built jars and the scripts are. */
@@ -43,7 +45,11 @@ final class SurveilProcess implements AutoCloseable {
     return jar;
   }
 
-  /** Starts {@code java -jar surveil-<program>.jar args...}, logging to {@code logDir/name.log}. */
+  /**
+   * Starts {@code java -jar surveil-<program>.jar args...}, appending to {@code logDir/name.log};
+   * a restarted program (same name) appends to the same file, and {@link #log()} gives only what
+   * this start wrote.
+   */
   static SurveilProcess start(String program, String name, Path logDir, List<String> args) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -52,9 +58,10 @@ final class SurveilProcess implements AutoCloseable {
     command.addAll(args);
     Path log = logDir.resolve(name + ".log");
     try {
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
       Process process = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-      return new SurveilProcess(name, process, log);
+      return new SurveilProcess(name, process, log, logStart);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -72,10 +79,21 @@ final class SurveilProcess implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Everything the program has logged so far. */
+  /** Everything this start of the program has logged so far. */
   String log() {
+    byte[] bytes = logBytes();
+    int start = (int) Math.min(logStart, bytes.length);
+    return new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8);
+  }
+
+  /** Everything every start of a program with this name has logged so far. */
+  String allLogs() {
+    return new String(logBytes(), StandardCharsets.UTF_8);
+  }
+
+  private byte[] logBytes() {
     try {
-      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      return Files.exists(log) ? Files.readAllBytes(log) : new byte[0];
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -112,6 +130,15 @@ final class SurveilProcess implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** Sends {@code signal} (e.g. {@code STOP}, {@code CONT}) with {@code kill}. */
+  void signal(String signal) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid()))
+        .redirectErrorStream(true).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + signal + " " + process.pid() + " failed");
+    }
+  }
+
   /** Sends SIGTERM and waits for the exit code. */
   int stop(Duration atMost) throws InterruptedException {
     process.destroy();
@@ -123,6 +150,11 @@ final class SurveilProcess implements AutoCloseable {
 
   @Override
   public void close() {
+    try {
+      signal("CONT"); // a stopped JVM cannot be waited for until it runs again
+    } catch (IOException | InterruptedException | IllegalStateException e) {
+      // it is gone already
+    }
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
     try {
