@@ -1,5 +1,6 @@
 package dev.surveil.runner;
 
+import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.DurationConverter;
@@ -38,6 +39,9 @@ public final class RunnerCommand implements Callable<Integer> {
 
   @Mixin
   private Verbosity verbosity = new Verbosity();
+
+  @Mixin
+  private AuthOptions auth;
 
   @Option(names = "--host", defaultValue = "localhost", paramLabel = "HOST",
       description = "Address to listen on and to register with the dispatcher"
@@ -115,8 +119,11 @@ public final class RunnerCommand implements Callable<Integer> {
     } catch (IOException e) {
       return usageError(e.getMessage());
     }
+    // a token problem is thrown: one line, exit 1
     RunnerSettings settings = new RunnerSettings(host,
-        port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher, dispatcherCheckInterval);
+        port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher, dispatcherCheckInterval,
+        auth.secret());
+    auth.warnIfUnauthenticated("runner", host);
     TestExecutor executor = executor(checkout);
     try (RunnerService runner = new RunnerService(settings, checkout, executor, Ticker.SYSTEM)) {
       service = runner;

@@ -5,6 +5,7 @@ import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Register;
+import dev.surveil.protocol.RequestSigner;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class RunnerService implements AutoCloseable {
   private final Ticker ticker;
   private final TestRequestHandler handler;
   private final DispatcherLink link;
+  private final ServerOptions serverOptions;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile LineServer server;
@@ -66,8 +68,14 @@ public final class RunnerService implements AutoCloseable {
     DispatcherContact contact = new DispatcherContact(ticker);
     this.handler = new TestRequestHandler(contact,
         new CommitTestJob(checkout, executor, outbox, ticker), this::jobEnded);
-    this.link = new DispatcherLink(outbox, new DispatcherClient(settings.dispatcher()), handler,
-        contact, settings.dispatcherCheckInterval(), ticker, backoff);
+    DispatcherClient client = new DispatcherClient(settings.dispatcher(),
+        settings.secret().map(RequestSigner::new));
+    this.link = new DispatcherLink(outbox, client, handler, contact,
+        settings.dispatcherCheckInterval(), ticker, backoff);
+    // A runner is never sent a report: refuse a results request from its header. With a
+    // secret, every request must be signed with it (one verifier, one replay cache).
+    this.serverOptions = ServerOptions.DEFAULT.withMaxReportBytes(0)
+        .withSecret(settings.secret());
   }
 
   // Jobs run only once the server has started, long after the constructor set the link.
@@ -120,9 +128,7 @@ public final class RunnerService implements AutoCloseable {
     BindException lastFailure = null;
     for (int port = ports.first(); port <= ports.last(); port++) {
       LineServer candidate = new LineServer("runner",
-          new InetSocketAddress(settings.host(), port), handler,
-          // a runner is never sent a report: refuse a results request from its header
-          ServerOptions.DEFAULT.withMaxReportBytes(0), ticker);
+          new InetSocketAddress(settings.host(), port), handler, serverOptions, ticker);
       try {
         candidate.start();
         return candidate;

@@ -23,11 +23,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class FakeDispatcher implements AutoCloseable {
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+  private final ServerOptions options;
   private final int port;
   private volatile LineServer server;
   private volatile Reply reply = Reply.OK;
 
-  private FakeDispatcher() {
+  private FakeDispatcher(ServerOptions options) {
+    this.options = options;
     server = listen(0);
     port = server.localAddress().getPort();
   }
@@ -38,7 +40,7 @@ final class FakeDispatcher implements AutoCloseable {
           Reply answer = reply; // read first: a test may change it once it sees the request
           requests.add(request);
           return answer;
-        }, ServerOptions.DEFAULT, Ticker.SYSTEM);
+        }, options, Ticker.SYSTEM);
     try {
       listening.start();
     } catch (IOException e) {
@@ -48,7 +50,12 @@ final class FakeDispatcher implements AutoCloseable {
   }
 
   static FakeDispatcher start() {
-    return new FakeDispatcher();
+    return start(ServerOptions.DEFAULT);
+  }
+
+  /** A dispatcher that reads requests with {@code options}, e.g. verifying them with a secret. */
+  static FakeDispatcher start(ServerOptions options) {
+    return new FakeDispatcher(options);
   }
 
   HostAndPort address() {

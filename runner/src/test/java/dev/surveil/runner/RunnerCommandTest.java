@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -43,7 +44,8 @@ class RunnerCommandTest {
     assertThat(out.toString())
         .contains("Usage: runner", "REPO", "--host=HOST", "--port=PORT",
             "--dispatcher-server=HOST:PORT", "--test-timeout=DURATION", "--test-command=CMD",
-            "--dispatcher-check-interval=DURATION", "--stop-timeout=DURATION", "--verbose",
+            "--dispatcher-check-interval=DURATION", "--stop-timeout=DURATION",
+            "--token-file=PATH", "SURVEIL_TOKEN", "--verbose",
             "--quiet", "--version")
         .contains("(default: localhost)", "(default: localhost:8888)", "(default: 10m)",
             "(default: 2s)", "(default: 30s)", "first free port in 8900-9000");
@@ -98,6 +100,29 @@ class RunnerCommandTest {
     assertThat(run("--test-timeout", "soon", fixture.master().toString())).isEqualTo(2);
 
     assertThat(err.toString()).contains("'soon' is not a duration");
+  }
+
+  @Test
+  void missingTokenFileGivesOneLineAndExitCode1() {
+    Path missing = fixture.root().resolve("no-such-token");
+
+    assertThat(run("--port", "0", "--token-file", missing.toString(),
+        fixture.cloneTo("runner").toString())).isEqualTo(1);
+
+    assertThat(err.toString()).isEqualTo("runner: no such token file: " + missing
+        + System.lineSeparator());
+  }
+
+  @Test
+  void tokenFileReadableByOthersGivesOneLineAndExitCode1() throws Exception {
+    Path token = Files.writeString(fixture.root().resolve("token"), "a-token-for-this-test\n");
+    Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
+
+    assertThat(run("--port", "0", "--token-file", token.toString(),
+        fixture.cloneTo("runner").toString())).isEqualTo(1);
+
+    assertThat(err.toString()).isEqualTo("runner: token file " + token
+        + " is readable by others; run: chmod 600 " + token + System.lineSeparator());
   }
 
   @Test
