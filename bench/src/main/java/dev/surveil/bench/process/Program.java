@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -95,6 +96,25 @@ public final class Program {
   /** Its RSS now, in MiB. */
   public OptionalDouble rssMebibytes() {
     return ResidentMemory.mebibytes(pid());
+  }
+
+  /** The CPU time it has used so far, in ms (empty once it is gone). */
+  public OptionalLong cpuMillis() {
+    return CpuTime.millis(pid());
+  }
+
+  /**
+   * Its CPU use over the next {@code window}, in percent of one core: blocks for the window.
+   *
+   * @throws IllegalStateException if it exits meanwhile
+   */
+  public double cpuPercentOver(Duration window) throws InterruptedException {
+    long before = cpuMillis().orElseThrow(() -> new IllegalStateException(this + " is gone"));
+    long start = System.nanoTime();
+    Thread.sleep(window.toMillis());
+    long used = cpuMillis().orElseThrow(() -> new IllegalStateException(this + " is gone"))
+        - before;
+    return 100.0 * used / ((System.nanoTime() - start) / 1e6);
   }
 
   /** The processes it started that are still alive (e.g. a runner's test JVM). */

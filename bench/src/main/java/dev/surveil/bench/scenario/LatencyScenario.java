@@ -36,6 +36,8 @@ public final class LatencyScenario implements Scenario {
   private final List<Double> observerIdle = new ArrayList<>();
   private final List<Double> runnerPeak = new ArrayList<>();
   private final List<Double> observerPeak = new ArrayList<>();
+  /** Dispatcher, runner and observer, in that order, once measured. */
+  private final List<Double> idleCpu = new ArrayList<>();
 
   @Override
   public String name() {
@@ -83,6 +85,9 @@ public final class LatencyScenario implements Scenario {
             Cluster.START);
         notifyAddress = Optional.of(new HostAndPort(listening.group(1),
             Integer.parseInt(listening.group(2))));
+      }
+      if (trigger == Trigger.POLLING) {
+        measureIdleCpu(tracer.dispatcher(), runner.program(), observer);
       }
       return measureRuns(context, trigger, tracer, direct, runner, observer, notifyAddress);
     } finally {
@@ -135,6 +140,23 @@ public final class LatencyScenario implements Scenario {
         + " report %d); direct JUnit run %d ms", trigger, run == 0 ? "warm-up" : "run " + run,
         timeline.total(), timeline.detect(), timeline.queue(), timeline.checkout(),
         timeline.testRun(), timeline.report(), timing.totalMillis());
+  }
+
+  /**
+   * The CPU the three programs use over one poll interval with no commit coming: the observer
+   * polls once, the dispatcher pings the runner ten times.
+   */
+  private void measureIdleCpu(Program... programs) throws InterruptedException {
+    long[] before = new long[programs.length];
+    for (int i = 0; i < programs.length; i++) {
+      before[i] = programs[i].cpuMillis().orElseThrow();
+    }
+    long start = System.nanoTime();
+    Thread.sleep(POLL_INTERVAL.toMillis());
+    double elapsedMillis = (System.nanoTime() - start) / 1e6;
+    for (int i = 0; i < programs.length; i++) {
+      idleCpu.add(100.0 * (programs[i].cpuMillis().orElseThrow() - before[i]) / elapsedMillis);
+    }
   }
 
   private void sampleIdle(Program dispatcher, Program runner, Program observer) {
@@ -193,6 +215,12 @@ public final class LatencyScenario implements Scenario {
     figures.add(mebibytes("observer idle", observerIdle).withTarget(150));
     figures.add(mebibytes("runner peak while testing", runnerPeak));
     figures.add(mebibytes("observer peak while polling", observerPeak));
+    String[] names = {"dispatcher, 1 runner", "runner", "observer, polling every 5 s"};
+    for (int i = 0; i < names.length; i++) {
+      figures.add(idleCpu.size() > i
+          ? Figure.of("6 idle CPU", names[i], Unit.PERCENT_OF_CORE, List.of(idleCpu.get(i)))
+          : Figure.missing("6 idle CPU", names[i], Unit.PERCENT_OF_CORE, "not measured"));
+    }
     return figures;
   }
 

@@ -28,7 +28,8 @@ public final class ScaleScenario implements Scenario {
   }
 
   /** What the dispatcher did with 500 runners. */
-  private record Observed(List<Double> sweeps, int rounds, int removed, double peakRss) {}
+  private record Observed(List<Double> sweeps, int rounds, int removed, double peakRss,
+      double cpuPercent) {}
 
   @Override
   public List<Figure> run(BenchContext context) throws Exception {
@@ -48,6 +49,8 @@ public final class ScaleScenario implements Scenario {
         ? Figure.missing(SCENARIO, name, Unit.MILLIS,
             observed.rounds() + " rounds, none pinged every runner once")
         : Figure.of(SCENARIO, name, Unit.MILLIS, observed.sweeps()).withTarget(1000));
+    figures.add(Figure.of(SCENARIO, "  dispatcher CPU, heartbeats to " + RUNNERS + " runners",
+        Unit.PERCENT_OF_CORE, List.of(observed.cpuPercent())));
     figures.add(Figure.of("6 memory", "dispatcher peak, " + RUNNERS + " runners",
         Unit.MEBIBYTES, List.of(observed.peakRss())));
     return figures;
@@ -64,8 +67,10 @@ public final class ScaleScenario implements Scenario {
     Thread.sleep(INTERVAL.toMillis() * 2);
     long since = System.nanoTime();
     PeakMemory peak = PeakMemory.watch(dispatcher);
+    double cpuPercent;
     try {
-      Thread.sleep(INTERVAL.toMillis() * (context.settings().sweepRounds() + 1));
+      cpuPercent = dispatcher.cpuPercentOver(
+          INTERVAL.multipliedBy(context.settings().sweepRounds() + 1));
     } finally {
       peak.close();
     }
@@ -81,6 +86,6 @@ public final class ScaleScenario implements Scenario {
       }
     }
     int removed = dispatcher.log().count(Pattern.compile("^removed runner "));
-    return new Observed(sweeps, rounds.size(), removed, peakRss);
+    return new Observed(sweeps, rounds.size(), removed, peakRss, cpuPercent);
   }
 }

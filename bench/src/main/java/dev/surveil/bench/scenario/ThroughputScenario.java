@@ -39,6 +39,11 @@ public final class ThroughputScenario implements Scenario {
   private static final int SIMULATED_RUNNERS = 50;
   private static final int DISPATCH_CLIENTS = 4;
 
+  private static final Duration IDLE_WINDOW = Duration.ofSeconds(2);
+
+  /** Rates per window, and the dispatcher's CPU time per request over those windows. */
+  private record StatusLoad(List<Double> rates, double cpuMicrosPerRequest) {}
+
   private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
 
   @Override
@@ -53,19 +58,25 @@ public final class ThroughputScenario implements Scenario {
       Program dispatcher = cluster.startDispatcher("dispatcher-throughput", List.of());
       Thread.sleep(1000); // let start-up work settle before reading its idle memory
       double idle = dispatcher.rssMebibytes().orElse(Double.NaN);
+      figures.add(Figure.of("6 idle CPU", "dispatcher, no runners", Unit.PERCENT_OF_CORE,
+          List.of(dispatcher.cpuPercentOver(IDLE_WINDOW))));
       List<Double> statusPeak = new ArrayList<>();
       for (int clients : STATUS_CLIENTS) {
         PeakMemory peak = PeakMemory.watch(dispatcher);
-        List<Double> rates;
+        StatusLoad load;
         try {
-          rates = statusRates(context, cluster.dispatcher(), clients);
+          load = statusLoad(context, dispatcher, cluster.dispatcher(), clients);
         } finally {
           peak.close();
         }
         peak.peakMebibytes(dispatcher).ifPresent(statusPeak::add);
-        Figure figure = Figure.of(SCENARIO, "status, " + clients + " client"
-            + (clients == 1 ? "" : "s"), Unit.PER_SECOND, rates);
+        String name = "status, " + clients + " client" + (clients == 1 ? "" : "s");
+        Figure figure = Figure.of(SCENARIO, name, Unit.PER_SECOND, load.rates());
         figures.add(clients == 16 ? figure.withTarget(10_000) : figure);
+        if (clients == 16) {
+          figures.add(Figure.of(SCENARIO, "  dispatcher CPU per status request", Unit.MICROS,
+              List.of(load.cpuMicrosPerRequest())));
+        }
       }
       List<Double> dispatchPeak = new ArrayList<>();
       figures.add(dispatchRates(context, cluster, dispatcher, dispatchPeak));
@@ -79,14 +90,16 @@ public final class ThroughputScenario implements Scenario {
   }
 
   /** One rate per window, after a warm-up window. */
-  private List<Double> statusRates(BenchContext context, HostAndPort dispatcher, int clients)
-      throws InterruptedException {
+  private StatusLoad statusLoad(BenchContext context, Program program, HostAndPort dispatcher,
+      int clients) throws InterruptedException {
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
     ExecutorService pool = Executors.newFixedThreadPool(clients,
         new NamedThreadFactory("bench-status-client", true));
     List<Double> rates = new ArrayList<>();
+    long requests;
+    long cpuMillis;
     try {
       for (int i = 0; i < clients; i++) {
         pool.execute(() -> {
@@ -101,20 +114,27 @@ public final class ThroughputScenario implements Scenario {
       }
       Duration window = context.settings().throughputWindow();
       Thread.sleep(window.toMillis()); // warm-up
+      long firstOk = ok.get();
+      long firstCpu = program.cpuMillis().orElse(0);
       for (int w = 0; w < context.settings().throughputWindows(); w++) {
         long before = ok.get();
         long start = System.nanoTime();
         Thread.sleep(window.toMillis());
         rates.add((ok.get() - before) / ((System.nanoTime() - start) / 1e9));
       }
+      requests = ok.get() - firstOk;
+      cpuMillis = program.cpuMillis().orElse(0) - firstCpu;
     } finally {
       stop.set(true);
       pool.shutdown();
       pool.awaitTermination(30, TimeUnit.SECONDS);
     }
-    context.say("throughput status, %2d clients: %s /s per window; %d failed requests", clients,
-        rates.stream().map(r -> String.format("%.0f", r)).toList(), failed.get());
-    return rates;
+    double cpuPerRequest = requests == 0 ? Double.NaN : cpuMillis * 1000.0 / requests;
+    context.say("throughput status, %2d clients: %s /s per window; %d failed requests;"
+        + " dispatcher CPU %.0f us per request", clients,
+        rates.stream().map(r -> String.format("%.0f", r)).toList(), failed.get(),
+        cpuPerRequest);
+    return new StatusLoad(rates, cpuPerRequest);
   }
 
   private Figure dispatchRates(BenchContext context, Cluster cluster, Program dispatcher,

@@ -9,7 +9,11 @@ public enum Unit {
   /** A rate per second; higher is better. */
   PER_SECOND("/s", true),
   /** Resident memory in MiB; lower is better. */
-  MEBIBYTES("MiB", false);
+  MEBIBYTES("MiB", false),
+  /** CPU use in percent of one core; lower is better. */
+  PERCENT_OF_CORE("% of a core", false),
+  /** CPU time per request in microseconds; lower is better. */
+  MICROS("us", false);
 
   private final String symbol;
   private final boolean higherIsBetter;
@@ -29,7 +33,7 @@ public enum Unit {
     if (this == MILLIS && Math.abs(value) >= 1000) {
       return String.format(Locale.ROOT, "%.2f s", value / 1000);
     }
-    if (this == MEBIBYTES && Math.abs(value) < 10) {
+    if ((this == MEBIBYTES || this == PERCENT_OF_CORE) && Math.abs(value) < 10) {
       return String.format(Locale.ROOT, "%.1f %s", value, symbol);
     }
     return String.format(Locale.ROOT, "%,.0f %s", value, symbol);
