@@ -6,11 +6,13 @@ import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.RequestSigner;
 import dev.surveil.protocol.Status;
 import java.io.IOException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -68,7 +70,13 @@ public final class CommitNotifier {
 
   /** A notifier with the standard timeouts ({@link #CONNECT_TIMEOUT}, {@link #READ_TIMEOUT}). */
   public static CommitNotifier create(HostAndPort dispatcher, boolean latestOnly) {
-    return new CommitNotifier(new LineClient(CONNECT_TIMEOUT, READ_TIMEOUT), dispatcher,
+    return create(dispatcher, latestOnly, Optional.empty());
+  }
+
+  /** A notifier with the standard timeouts that signs its requests with {@code signer}, if any. */
+  public static CommitNotifier create(HostAndPort dispatcher, boolean latestOnly,
+      Optional<RequestSigner> signer) {
+    return new CommitNotifier(new LineClient(CONNECT_TIMEOUT, READ_TIMEOUT, signer), dispatcher,
         latestOnly);
   }
 

@@ -1,17 +1,20 @@
 package dev.surveil.observer;
 
+import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.DurationConverter;
 import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.Secret;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,6 +43,9 @@ public final class ObserverCommand implements Callable<Integer> {
 
   @Mixin
   private Verbosity verbosity;
+
+  @Mixin
+  private AuthOptions auth;
 
   @Spec
   private CommandSpec spec;
@@ -96,7 +102,7 @@ public final class ObserverCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws IOException, InterruptedException {
     verbosity.apply("observer");
     if (pollInterval.compareTo(Duration.ofMillis(1)) < 0) {
       throw new ParameterException(spec.commandLine(),
@@ -106,10 +112,12 @@ public final class ObserverCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--notify-port must be between 0 and 65535, not " + notifyPort);
     }
+    Optional<Secret> secret = auth.secret(); // a token problem is thrown: one line, exit 1
+    auth.warnIfUnauthenticated("observer", notifyHost);
     ObserverService service;
     try {
       service = ObserverService.open(repo, dispatcher, pollInterval, latestOnly,
-          new InetSocketAddress(notifyHost, notifyPort));
+          new InetSocketAddress(notifyHost, notifyPort), secret);
     } catch (UnusableCloneException e) {
       spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
       return CommandLine.ExitCode.USAGE;

@@ -5,6 +5,8 @@ import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.RequestSigner;
+import dev.surveil.protocol.Secret;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -64,10 +66,13 @@ public final class ObserverService implements AutoCloseable {
    * {@link DispatchProgress#resume}).
    *
    * @param notifyAddress where {@link #start()} listens for {@code notify}; null for nowhere
+   * @param notifyOptions how the notify server reads requests; with a verifier, it refuses
+   *     every request not signed with its secret
    * @throws IOException if the clone's HEAD cannot be read or the state file cannot be written
    */
   public ObserverService(RepositoryPoller poller, CommitNotifier notifier, Duration interval,
-      InetSocketAddress notifyAddress, Ticker ticker) throws IOException {
+      InetSocketAddress notifyAddress, ServerOptions notifyOptions, Ticker ticker)
+      throws IOException {
     if (interval.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("poll interval must be at least 1ms: " + interval);
     }
@@ -78,7 +83,7 @@ public final class ObserverService implements AutoCloseable {
     this.schedule = new PollSchedule(ticker);
     this.pollingThread = new PollingThread(this::pollIfOpen, schedule, interval);
     this.notifyServer = notifyAddress == null ? null : new LineServer(NOTIFY_SERVER,
-        notifyAddress, new NotifyHandler(this::pollNow), ServerOptions.DEFAULT, ticker);
+        notifyAddress, new NotifyHandler(this::pollNow), notifyOptions, ticker);
   }
 
   /**
@@ -100,10 +105,25 @@ public final class ObserverService implements AutoCloseable {
    */
   public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
       boolean latestOnly, InetSocketAddress notifyAddress) throws UnusableCloneException {
+    return open(clone, dispatcher, interval, latestOnly, notifyAddress, Optional.empty());
+  }
+
+  /**
+   * As {@link #open(Path, HostAndPort, Duration, boolean, InetSocketAddress)}; with a
+   * {@code secret}, the requests to the dispatcher are signed with it and the notify server
+   * refuses every request that is not.
+   *
+   * @throws UnusableCloneException with a one-line message for the user
+   */
+  public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
+      boolean latestOnly, InetSocketAddress notifyAddress, Optional<Secret> secret)
+      throws UnusableCloneException {
     RepositoryPoller poller = RepositoryPoller.open(clone);
     try {
-      return new ObserverService(poller, CommitNotifier.create(dispatcher, latestOnly), interval,
-          notifyAddress, Ticker.SYSTEM);
+      CommitNotifier notifier =
+          CommitNotifier.create(dispatcher, latestOnly, secret.map(RequestSigner::new));
+      return new ObserverService(poller, notifier, interval, notifyAddress,
+          ServerOptions.DEFAULT.withSecret(secret), Ticker.SYSTEM);
     } catch (IOException e) {
       poller.close();
       throw new UnusableCloneException("cannot read HEAD of " + poller.path() + " or record it"

@@ -37,10 +37,10 @@ final class FakeDispatcher implements AutoCloseable {
   private volatile Consumer<Request> spy = request -> { };
   private final LineServer server;
 
-  private FakeDispatcher(int port) {
+  private FakeDispatcher(int port, ServerOptions options) {
     server = new LineServer("fake-dispatcher",
         new InetSocketAddress(InetAddress.getLoopbackAddress(), port), this::handle,
-        ServerOptions.DEFAULT, Ticker.SYSTEM);
+        options, Ticker.SYSTEM);
   }
 
   /** A started dispatcher on a free port. */
@@ -50,7 +50,12 @@ final class FakeDispatcher implements AutoCloseable {
 
   /** A started dispatcher on {@code port}. */
   static FakeDispatcher start(int port) {
-    FakeDispatcher dispatcher = new FakeDispatcher(port);
+    return start(port, ServerOptions.DEFAULT);
+  }
+
+  /** A started dispatcher on {@code port} that reads requests with {@code options}. */
+  static FakeDispatcher start(int port, ServerOptions options) {
+    FakeDispatcher dispatcher = new FakeDispatcher(port, options);
     try {
       dispatcher.server.start();
     } catch (IOException e) {

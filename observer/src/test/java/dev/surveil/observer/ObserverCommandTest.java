@@ -44,6 +44,7 @@ class ObserverCommandTest {
     assertThat(run.out()).contains("Usage: observer", "--dispatcher-server=HOST:PORT",
         "default: localhost:8888", "--poll-interval=DURATION", "default: 5s", "--latest-only",
         "--notify-port=PORT", "default: 8889", "--notify-host=HOST", "default: localhost",
+        "--token-file=PATH", "SURVEIL_TOKEN",
         "--verbose", "--quiet", "--help", "--version", "REPO");
     assertThat(run.err()).isEmpty();
   }
@@ -155,5 +156,18 @@ class ObserverCommandTest {
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.errLines().get(0)).startsWith("Invalid value for option"
         + " '--dispatcher-server': expected host:port");
+  }
+
+  @Test
+  void missingTokenFileIsOneLineAndExit1() throws Exception {
+    Path missing = tempDir.resolve("no-such-token");
+    try (GitRepoFixture repo = GitRepoFixture.createWithBasicTests()) {
+      Run run = run("--notify-port", "0", "--token-file", missing.toString(),
+          repo.cloneTo("obs").toString());
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.errLines()).containsExactly("observer: no such token file: " + missing);
+      assertThat(ObserverFixture.threadAlive(ObserverService.THREAD_NAME)).isFalse();
+    }
   }
 }

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.HostAndPort;
+import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Request;
+import dev.surveil.protocol.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
@@ -83,10 +85,27 @@ final class ObserverFixture implements AutoCloseable {
     return dispatcher;
   }
 
+  /**
+   * Closes the dispatcher and starts a new one on a free port that reads requests with
+   * {@code options}, e.g. verifying them with a secret.
+   */
+  FakeDispatcher restartDispatcherWith(ServerOptions options) {
+    dispatcher.close();
+    dispatcher = FakeDispatcher.start(0, options);
+    return dispatcher;
+  }
+
   /** A service on the clone, closed by {@link #close()}. */
   ObserverService observe(HostAndPort address, Duration interval, InetSocketAddress notify)
       throws UnusableCloneException {
-    ObserverService service = ObserverService.open(clone, address, interval, false, notify);
+    return observe(address, interval, notify, Optional.empty());
+  }
+
+  /** A service on the clone with {@code secret}, closed by {@link #close()}. */
+  ObserverService observe(HostAndPort address, Duration interval, InetSocketAddress notify,
+      Optional<Secret> secret) throws UnusableCloneException {
+    ObserverService service =
+        ObserverService.open(clone, address, interval, false, notify, secret);
     services.add(service);
     return service;
   }
