@@ -218,8 +218,8 @@ public final class LatencyScenario implements Scenario {
     String[] names = {"dispatcher, 1 runner", "runner", "observer, polling every 5 s"};
     for (int i = 0; i < names.length; i++) {
       figures.add(idleCpu.size() > i
-          ? Figure.of("6 idle CPU", names[i], Unit.PERCENT_OF_CORE, List.of(idleCpu.get(i)))
-          : Figure.missing("6 idle CPU", names[i], Unit.PERCENT_OF_CORE, "not measured"));
+          ? Figure.of("7 idle CPU", names[i], Unit.PERCENT_OF_CORE, List.of(idleCpu.get(i)))
+          : Figure.missing("7 idle CPU", names[i], Unit.PERCENT_OF_CORE, "not measured"));
     }
     return figures;
   }

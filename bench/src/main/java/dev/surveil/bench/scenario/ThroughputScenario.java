@@ -58,7 +58,7 @@ public final class ThroughputScenario implements Scenario {
       Program dispatcher = cluster.startDispatcher("dispatcher-throughput", List.of());
       Thread.sleep(1000); // let start-up work settle before reading its idle memory
       double idle = dispatcher.rssMebibytes().orElse(Double.NaN);
-      figures.add(Figure.of("6 idle CPU", "dispatcher, no runners", Unit.PERCENT_OF_CORE,
+      figures.add(Figure.of("7 idle CPU", "dispatcher, no runners", Unit.PERCENT_OF_CORE,
           List.of(dispatcher.cpuPercentOver(IDLE_WINDOW))));
       List<Double> statusPeak = new ArrayList<>();
       for (int clients : STATUS_CLIENTS) {
