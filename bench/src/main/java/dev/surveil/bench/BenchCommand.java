@@ -7,11 +7,11 @@ import dev.surveil.bench.scenario.FailoverScenario;
 import dev.surveil.bench.scenario.LatencyScenario;
 import dev.surveil.bench.scenario.ScaleScenario;
 import dev.surveil.bench.scenario.Scenario;
+import dev.surveil.bench.scenario.TemporaryFolders;
 import dev.surveil.bench.scenario.ThroughputScenario;
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.ShutdownHook;
-import dev.surveil.testing.GitRepoFixture;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,20 +70,27 @@ public final class BenchCommand implements Callable<Integer> {
     Path work = Files.createTempDirectory("surveil-bench");
     Path logs = Files.createDirectories(work.resolve("logs"));
     ProgramLauncher launcher = new ProgramLauncher(root, logs, javaOptions());
-    ShutdownHook.install("bench", launcher::close, SHUTDOWN_LIMIT); // Ctrl-C stops them all
+    TemporaryFolders folders = new TemporaryFolders();
+    if (!keep) {
+      folders.add(work);
+    }
+    // Ctrl-C: stop every program, then delete what the bench made
+    ShutdownHook.install("bench", () -> {
+      launcher.close();
+      folders.deleteAll();
+    }, SHUTDOWN_LIMIT);
     PrintWriter progress = spec.commandLine().getErr();
     try {
       BenchContext context = new BenchContext(launcher, work, consoleLauncher,
-          quick ? BenchSettings.quickRun() : BenchSettings.fullRun(), progress);
+          quick ? BenchSettings.quickRun() : BenchSettings.fullRun(), progress, folders);
       List<Figure> figures = new Benchmark(scenarios).run(context);
       spec.commandLine().getOut().print(Benchmark.report(figures, quick));
       spec.commandLine().getOut().flush();
     } finally {
       launcher.close();
+      folders.deleteAll();
       if (keep) {
         progress.println("bench: kept " + work);
-      } else {
-        GitRepoFixture.deleteRecursively(work);
       }
       progress.flush();
     }

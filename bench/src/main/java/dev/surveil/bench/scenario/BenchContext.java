@@ -12,9 +12,10 @@ import java.util.Locale;
  *
  * @param workDir a temporary folder for repositories, results and logs
  * @param consoleLauncher {@code junit-platform-console-standalone.jar}, for scenario 2
+ * @param temporaryFolders where scenarios register the folders they make outside the work folder
  */
 public record BenchContext(ProgramLauncher launcher, Path workDir, Path consoleLauncher,
-    BenchSettings settings, PrintWriter progress) {
+    BenchSettings settings, PrintWriter progress, TemporaryFolders temporaryFolders) {
   /** Prints one progress line. */
   public void say(String format, Object... args) {
     progress.println(String.format(Locale.ROOT, format, args));

@@ -33,6 +33,7 @@ final class Cluster implements AutoCloseable {
   Cluster(BenchContext context) {
     this.context = context;
     this.repo = GitRepoFixture.createWithBasicTests();
+    context.temporaryFolders().add(repo.root());
   }
 
   /** The master repository the observers watch and the runners fetch from. */

@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * One benchmark scenario of issue 5: starts what it needs, measures, and stops everything it
- * started before it returns, also when it fails.
+ * started before it returns, also when it fails. Implementations are not thread-safe: the
+ * bench runs one scenario at a time on one thread.
  */
 public sealed interface Scenario
     permits LatencyScenario, FailoverScenario, ThroughputScenario, ScaleScenario {
