@@ -7,9 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@code test_results/} folder: one file per commit, named by the commit id, holding the
  * report byte for byte as the runner sent it. A file is written to a temporary name, forced to
- * disk and renamed into place, so it is never seen half-written, and it is never overwritten.
+ * disk and then hard-linked into place, so it is never seen half-written, and it is never
+ * overwritten: creating a link fails when the name exists, atomically, so two results for one
+ * commit arriving at once need no lock and results for different commits are stored in parallel.
  * Thread-safe.
  */
 final class ResultStore {
@@ -59,7 +61,7 @@ final class ResultStore {
    * @return true if stored, false if a result already existed (the new one is dropped)
    * @throws UncheckedIOException if the file cannot be written; nothing is stored then
    */
-  synchronized boolean store(CommitId commit, String report) {
+  boolean store(CommitId commit, String report) {
     Path target = fileFor(commit);
     if (Files.exists(target)) {
       return false;
@@ -74,12 +76,17 @@ final class ResultStore {
         }
         channel.force(true);
       }
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+      try {
+        Files.createLink(target, temp);
+      } catch (FileAlreadyExistsException e) {
+        return false; // another result for this commit got there first
+      }
       JournalFile.forceDirectory(dir);
       return true;
     } catch (IOException e) {
-      deleteQuietly(temp);
       throw new UncheckedIOException("cannot write result " + target + ": " + e.getMessage(), e);
+    } finally {
+      deleteQuietly(temp);
     }
   }
 

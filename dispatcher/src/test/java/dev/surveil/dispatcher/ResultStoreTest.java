@@ -43,4 +43,36 @@ class ResultStoreTest {
           .containsExactly(COMMIT.value());
     }
   }
+
+  @Test
+  void ofResultsForOneCommitArrivingTogetherExactlyOneIsStored() throws Exception {
+    ResultStore store = new ResultStore(dir);
+    int senders = 8;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(senders);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<Boolean>> stored = new java.util.ArrayList<>();
+      for (int i = 0; i < senders; i++) {
+        String report = "report " + i + "\n" + "x".repeat(100_000);
+        stored.add(pool.submit(() -> {
+          go.await();
+          return store.store(COMMIT, report);
+        }));
+      }
+      go.countDown();
+      int winners = 0;
+      for (java.util.concurrent.Future<Boolean> result : stored) {
+        winners += result.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(winners).isEqualTo(1);
+      assertThat(Files.readString(dir.resolve(COMMIT.value())))
+          .matches("(?s)report \\d\n x{100000}".replace(" x", "x"));
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(files).hasSize(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
