@@ -59,7 +59,7 @@ public final class RepositoryCheckout {
         throw new IOException(dir + " is a bare repository, with no files to test" + clone);
       }
       Path gitDir = git.getRepository().getDirectory().toPath();
-      removeStaleIndexLock(gitDir);
+      removeStaleLocks(gitDir);
       return new RepositoryCheckout(dir, freshWorkRoot(gitDir.resolve("surveil-work")),
           gitDir.resolve("surveil-outbox"));
     } catch (RepositoryNotFoundException e) {
@@ -80,12 +80,21 @@ public final class RepositoryCheckout {
     return Files.createDirectories(workRoot);
   }
 
-  // The clone is the runner's own: a lock found at start-up was left by a runner killed in the
-  // middle of a checkout, and would make every checkout fail until someone deleted it.
-  private static void removeStaleIndexLock(Path gitDir) throws IOException {
-    Path lock = gitDir.resolve("index.lock");
-    if (Files.deleteIfExists(lock)) {
-      log.warn("removed {} left by a runner that was killed during a checkout", lock);
+  // The clone is the runner's own: a lock file found at start-up (index.lock, HEAD.lock, a
+  // ref's .lock, ...) was left by a runner killed in the middle of a checkout or a fetch, and
+  // would make every checkout fail until someone deleted it. Objects are never locked this way.
+  private static void removeStaleLocks(Path gitDir) throws IOException {
+    List<Path> locks;
+    try (Stream<Path> paths = Files.walk(gitDir)) {
+      locks = paths.filter(path -> !path.startsWith(gitDir.resolve("objects")))
+          .filter(path -> path.getFileName().toString().endsWith(".lock"))
+          .filter(Files::isRegularFile)
+          .toList();
+    }
+    for (Path lock : locks) {
+      if (Files.deleteIfExists(lock)) {
+        log.warn("removed {} left by a runner that was killed during a checkout", lock);
+      }
     }
   }
 

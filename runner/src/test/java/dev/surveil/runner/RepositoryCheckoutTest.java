@@ -8,6 +8,7 @@ import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.AfterEach;
@@ -64,13 +65,16 @@ class RepositoryCheckoutTest {
   }
 
   @Test
-  void removesTheIndexLockAKilledRunnerLeftWhenItStarts() throws IOException {
-    Path lock = clone.resolve(".git/index.lock");
-    Files.writeString(lock, "");
+  void removesTheLocksAKilledRunnerLeftWhenItStarts() throws IOException {
+    List<Path> locks = List.of(clone.resolve(".git/index.lock"), clone.resolve(".git/HEAD.lock"),
+        clone.resolve(".git/refs/heads/master.lock"));
+    for (Path lock : locks) {
+      Files.writeString(lock, "");
+    }
 
     RepositoryCheckout restarted = RepositoryCheckout.open(clone);
 
-    assertThat(lock).doesNotExist();
+    assertThat(locks).allSatisfy(lock -> assertThat(lock).doesNotExist());
     restarted.checkout(new CommitId(older));
     assertThat(head()).isEqualTo(older);
   }
