@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -69,7 +68,7 @@ public final class BenchCommand implements Callable<Integer> {
     System.setProperty("surveil.root", root.toString()); // GitRepoFixture finds the fixtures
     Path work = Files.createTempDirectory("surveil-bench");
     Path logs = Files.createDirectories(work.resolve("logs"));
-    ProgramLauncher launcher = new ProgramLauncher(root, logs, javaOptions());
+    ProgramLauncher launcher = new ProgramLauncher(root, logs);
     TemporaryFolders folders = new TemporaryFolders();
     if (!keep) {
       folders.add(work);
@@ -112,12 +111,5 @@ public final class BenchCommand implements Callable<Integer> {
       chosen.add(scenario);
     }
     return chosen;
-  }
-
-  /** The launch scripts' JVM flags for the programs, so the bench measures what they run. */
-  private static List<String> javaOptions() {
-    String options = System.getenv("SURVEIL_JAVA_OPTS");
-    return options == null || options.isBlank() ? List.of()
-        : Arrays.asList(options.trim().split("\\s+"));
   }
 }

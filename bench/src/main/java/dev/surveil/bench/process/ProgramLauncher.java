@@ -13,8 +13,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts Surveil's programs from their shaded jars ({@code <program>/target/surveil-<program>.jar})
- * as {@code java [SURVEIL_JAVA_OPTS] -jar ...}, as the launch scripts do, and keeps track of them
+ * Starts Surveil's programs through their launch scripts ({@code scripts/<program>}, which exec
+ * {@code java} with the scripts' JVM flags and {@code SURVEIL_JAVA_OPTS} on the shaded jar
+ * {@code <program>/target/surveil-<program>.jar}), so the bench measures what users run. Keeps
+ * track of them
  * so that {@link #close()} stops every one it started, and whatever they started. Thread-safe.
  */
 public final class ProgramLauncher implements AutoCloseable {
@@ -23,19 +25,16 @@ public final class ProgramLauncher implements AutoCloseable {
 
   private final Path root;
   private final Path logDir;
-  private final List<String> javaOptions;
   private final List<Program> started = new ArrayList<>();
   private boolean closed;
 
   /**
    * @param root the repository root, where the jars are built
    * @param logDir where each program's output is copied, as {@code <name>.log}
-   * @param javaOptions JVM flags for every program (the launch scripts' SURVEIL_JAVA_OPTS)
    */
-  public ProgramLauncher(Path root, Path logDir, List<String> javaOptions) {
+  public ProgramLauncher(Path root, Path logDir) {
     this.root = root;
     this.logDir = logDir;
-    this.javaOptions = List.copyOf(javaOptions);
   }
 
   /** The built jar of {@code program}. */
@@ -57,11 +56,10 @@ public final class ProgramLauncher implements AutoCloseable {
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(jar + " is missing; scripts/bench builds it");
     }
+    // The launch script execs java in place, with the JVM flags a user gets (its defaults, then
+    // SURVEIL_JAVA_OPTS from the environment), so the process is the program itself.
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(javaOptions);
-    command.add("-jar");
-    command.add(jar.toString());
+    command.add(root.resolve("scripts").resolve(program).toString());
     command.addAll(args);
     try {
       Program started = Program.start(name, command, logFile(name));
