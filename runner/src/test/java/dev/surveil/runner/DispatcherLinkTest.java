@@ -10,6 +10,7 @@ import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.FakeTicker;
+import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +34,7 @@ class DispatcherLinkTest {
   private final FakeTicker ticker = new FakeTicker();
   private final DispatcherContact contact = new DispatcherContact(ticker);
   private final CountDownLatch release = new CountDownLatch(1);
-  private final LogRecorder logs = LogRecorder.record();
+  private final LogRecorder logs = LogRecorder.record("dev.surveil.runner");
   @TempDir Path root;
   private ReportOutbox outbox;
   private FakeDispatcher dispatcher;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.protocol.Register;
 import dev.surveil.testing.GitRepoFixture;
+import dev.surveil.testing.LogRecorder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -132,7 +133,7 @@ class RunnerCommandTest {
     cli.setErr(new PrintWriter(err, true));
     ExecutorService background = Executors.newSingleThreadExecutor();
     try (FakeDispatcher dispatcher = FakeDispatcher.start();
-        LogRecorder logs = LogRecorder.record()) {
+        LogRecorder logs = LogRecorder.record("dev.surveil.runner")) {
       dispatcher.stop();
       Future<Integer> exitCode = background.submit(() -> cli.execute("--port", "0",
           "--dispatcher-server", dispatcher.address().toString(), "--stop-timeout", "5s",

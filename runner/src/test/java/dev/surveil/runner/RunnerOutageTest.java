@@ -3,77 +3,48 @@ package dev.surveil.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
-import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
-import dev.surveil.testing.GitRepoFixture;
-import dev.surveil.time.Ticker;
+import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A real runner on real sockets while its dispatcher goes away and comes back. */
 class RunnerOutageTest {
   private static final Duration CHECK_INTERVAL = Duration.ofMillis(300);
 
+  @RegisterExtension
+  final RunnerFixture fixture = RunnerFixture.create();
   private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
   private final CountDownLatch release = new CountDownLatch(1);
-  private final LogRecorder logs = LogRecorder.record();
-  private GitRepoFixture fixture;
-  private RepositoryCheckout checkout;
-  private FakeDispatcher dispatcher;
-  private RunnerService runner;
-
-  @BeforeEach
-  void setUp() throws IOException {
-    fixture = GitRepoFixture.createWithBasicTests();
-    checkout = RepositoryCheckout.open(fixture.cloneTo("runner"));
-    dispatcher = FakeDispatcher.start();
-  }
+  private final RepositoryCheckout checkout = fixture.checkout();
+  private final FakeDispatcher dispatcher = fixture.dispatcher();
+  private final LogRecorder logs = fixture.logs();
 
   @AfterEach
-  void tearDown() {
+  void releaseBlockedTests() {
     release.countDown();
-    try {
-      if (runner != null) {
-        runner.close();
-      }
-      dispatcher.close();
-      dispatcher.assertNoMoreRequests();
-      RunnerThreads.awaitNoneAlive();
-    } finally {
-      logs.close();
-      fixture.close();
-    }
   }
 
-  private RunnerService start(FakeTestExecutor executor) throws IOException {
-    runner = new RunnerService(new RunnerSettings("localhost", PortRange.of(0),
-        dispatcher.address(), CHECK_INTERVAL), checkout, executor, Ticker.SYSTEM,
-        RunnerServiceTest.TEST_BACKOFF);
-    runner.start();
-    return runner;
-  }
-
-  private Register registration() {
-    return new Register("localhost", runner.localAddress().getPort());
+  private void start(FakeTestExecutor executor) throws IOException {
+    fixture.start(fixture.settings(PortRange.of(0), CHECK_INTERVAL), executor);
   }
 
   /** Stops the runner, then forgets the status checks and registrations it made meanwhile. */
   private void stopRunnerAndForgetItsChecks() {
-    runner.close();
+    fixture.closeRunner();
     dispatcher.discardRequests();
   }
 
@@ -81,9 +52,9 @@ class RunnerOutageTest {
   void keepsTheReportOfAJobThatEndsWhileTheDispatcherIsDownThenDeliversItAndRegisters()
       throws Exception {
     start(FakeTestExecutor.blockingUntil(release));
-    assertThat(dispatcher.takeRequest()).isEqualTo(registration());
-    CommitId commit = new CommitId(fixture.head());
-    assertThat(client.send(address(), new RunTest(commit))).isEqualTo(Reply.OK);
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
+    CommitId commit = new CommitId(fixture.repo().head());
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
 
     dispatcher.stop();
     dispatcher.discardRequests(); // status checks and registrations while it was up are fine
@@ -94,13 +65,14 @@ class RunnerOutageTest {
     assertThat(logs.awaitLine("WARN cannot deliver")).isEqualTo("WARN cannot deliver results"
         + " for commit " + commit + " to dispatcher " + dispatcher.address()
         + ": Connection refused; retrying");
-    assertThat(client.send(address(), new Ping())).as("still up").isEqualTo(Reply.PONG);
+    assertThat(client.send(fixture.runnerAddress(), new Ping())).as("still up")
+        .isEqualTo(Reply.PONG);
 
     dispatcher.restart();
 
     assertThat(dispatcher.takeRequestSkipping(Status.class))
         .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
-    assertThat(dispatcher.takeRequestSkipping(Status.class)).isEqualTo(registration());
+    assertThat(dispatcher.takeRequestSkipping(Status.class)).isEqualTo(fixture.registration());
     assertThat(checkout.outbox()).isEmptyDirectory();
     assertThat(logs.linesStartingWith("WARN cannot deliver")).hasSize(1);
     stopRunnerAndForgetItsChecks();
@@ -108,14 +80,14 @@ class RunnerOutageTest {
 
   @Test
   void deliversAReportLeftInItsOutboxBeforeItRegisters() throws Exception {
-    CommitId commit = new CommitId(fixture.head());
+    CommitId commit = new CommitId(fixture.repo().head());
     Files.createDirectories(checkout.outbox());
     Files.writeString(checkout.outbox().resolve(commit.value()), "left by the last run\n");
 
     start(FakeTestExecutor.immediate());
 
     assertThat(dispatcher.takeRequest()).isEqualTo(new Results(commit, "left by the last run\n"));
-    assertThat(dispatcher.takeRequest()).isEqualTo(registration());
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
     assertThat(checkout.outbox()).isEmptyDirectory();
     stopRunnerAndForgetItsChecks();
   }
@@ -127,22 +99,23 @@ class RunnerOutageTest {
     start(FakeTestExecutor.immediate());
     assertThat(logs.awaitLine("WARN")).isEqualTo("WARN dispatcher " + dispatcher.address()
         + " is unreachable (Connection refused); retrying registration");
-    assertThat(client.send(address(), new Ping())).as("listening").isEqualTo(Reply.PONG);
+    assertThat(client.send(fixture.runnerAddress(), new Ping())).as("listening")
+        .isEqualTo(Reply.PONG);
 
     dispatcher.restart();
 
-    assertThat(dispatcher.takeRequest()).isEqualTo(registration());
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
     stopRunnerAndForgetItsChecks();
   }
 
   @Test
   void registersAgainWhenNoLongerPingedButNotWhileTesting() throws Exception {
     start(FakeTestExecutor.blockingUntil(release));
-    assertThat(dispatcher.takeRequest()).isEqualTo(registration());
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
     assertThat(dispatcher.takeRequest()).isEqualTo(new Status());
-    assertThat(dispatcher.takeRequest()).isEqualTo(registration());
-    CommitId commit = new CommitId(fixture.head());
-    assertThat(client.send(address(), new RunTest(commit))).isEqualTo(Reply.OK);
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
+    CommitId commit = new CommitId(fixture.repo().head());
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
 
     // waits for the job: at most one more status check, answered OK, and no register
     Request next;
@@ -154,11 +127,7 @@ class RunnerOutageTest {
     release.countDown();
     assertThat(dispatcher.takeRequest())
         .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
-    assertThat(dispatcher.takeRequest()).isEqualTo(registration());
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
     stopRunnerAndForgetItsChecks();
-  }
-
-  private HostAndPort address() {
-    return new HostAndPort("localhost", runner.localAddress().getPort());
   }
 }

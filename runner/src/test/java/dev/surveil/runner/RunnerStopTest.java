@@ -1,20 +1,18 @@
 package dev.surveil.runner;
 
+import static dev.surveil.runner.RunnerFixture.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.testing.GitRepoFixture;
-import dev.surveil.time.Ticker;
-import java.io.IOException;
+import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,74 +24,53 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The graceful stop of SIGTERM and Ctrl-C, on a real runner. */
 class RunnerStopTest {
-  private static final Duration NEVER = Duration.ofMinutes(10);
-
+  @RegisterExtension
+  final RunnerFixture fixture = RunnerFixture.create();
   private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
   private final CountDownLatch release = new CountDownLatch(1);
-  private final LogRecorder logs = LogRecorder.record();
   private final ExecutorService background = Executors.newSingleThreadExecutor();
-  private GitRepoFixture fixture;
-  private RepositoryCheckout checkout;
-  private FakeDispatcher dispatcher;
+  private final GitRepoFixture repo = fixture.repo();
+  private final RepositoryCheckout checkout = fixture.checkout();
+  private final FakeDispatcher dispatcher = fixture.dispatcher();
+  private final LogRecorder logs = fixture.logs();
   private RunnerService runner;
 
-  @BeforeEach
-  void setUp() throws IOException {
-    fixture = GitRepoFixture.createWithBasicTests();
-    checkout = RepositoryCheckout.open(fixture.cloneTo("runner"));
-    dispatcher = FakeDispatcher.start();
-  }
-
+  /** Runs before the fixture closes the dispatcher and checks that no runner thread is left. */
   @AfterEach
   void tearDown() throws InterruptedException {
     release.countDown();
     try {
-      if (runner != null) {
-        runner.close();
-      }
-      background.shutdownNow();
-      assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-      dispatcher.close();
-      dispatcher.assertNoMoreRequests();
-      RunnerThreads.awaitNoneAlive();
-      await("no test JVM left").atMost(Duration.ofSeconds(15))
-          .until(() -> ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive));
+      fixture.closeRunner();
     } finally {
-      logs.close();
-      fixture.close();
+      background.shutdownNow();
     }
+    assertThat(background.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    await("no test JVM left").atMost(Duration.ofSeconds(15))
+        .until(() -> ProcessHandle.current().descendants().noneMatch(ProcessHandle::isAlive));
   }
 
   private void startRegistered(TestExecutor executor) throws Exception {
-    runner = new RunnerService(new RunnerSettings("localhost", PortRange.of(0),
-        dispatcher.address(), NEVER), checkout, executor, Ticker.SYSTEM,
-        RunnerServiceTest.TEST_BACKOFF);
-    runner.start();
-    assertThat(dispatcher.takeRequest())
-        .isEqualTo(new Register("localhost", runner.localAddress().getPort()));
-  }
-
-  private HostAndPort address() {
-    return new HostAndPort("localhost", runner.localAddress().getPort());
+    runner = fixture.start(fixture.settings(PortRange.of(0), NEVER), executor);
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
   }
 
   @Test
   void finishesAndDeliversTheRunningJobThenStops() throws Exception {
     FakeTestExecutor executor = FakeTestExecutor.blockingUntil(release);
     startRegistered(executor);
-    CommitId commit = new CommitId(fixture.head());
-    assertThat(client.send(address(), new RunTest(commit))).isEqualTo(Reply.OK);
+    CommitId commit = new CommitId(repo.head());
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
     assertThat(executor.started.poll(10, TimeUnit.SECONDS)).isNotNull();
 
     Future<?> stopping = background.submit(() -> runner.stop(Duration.ofSeconds(30)));
     assertThat(logs.awaitLine("INFO stopping")).isEqualTo(
         "INFO stopping: waiting up to 30s for commit " + commit + " to finish");
-    assertThat(client.send(address(), new RunTest(commit))).isEqualTo(Reply.BUSY);
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.BUSY);
 
     release.countDown();
 
@@ -107,11 +84,11 @@ class RunnerStopTest {
 
   @Test
   void killsAJobLongerThanTheStopTimeoutWithItsTestJvmAndStopsWithinTheLimit() throws Exception {
-    fixture.commitFixture("slow", "add a slow test");
-    CommitId commit = new CommitId(fixture.commit("make it slower",
+    repo.commitFixture("slow", "add a slow test");
+    CommitId commit = new CommitId(repo.commit("make it slower",
         Map.of("slow-millis", "120000")));
     startRegistered(new JUnitSourceExecutor(Duration.ofMinutes(5), checkout.workRoot()));
-    assertThat(client.send(address(), new RunTest(commit))).isEqualTo(Reply.OK);
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
     await("the test JVM to start").atMost(Duration.ofSeconds(45))
         .until(() -> ProcessHandle.current().descendants().anyMatch(ProcessHandle::isAlive));
 
@@ -133,10 +110,10 @@ class RunnerStopTest {
 
   @Test
   void stopsAtOnceWhenIdleAndKeepsAReportItCannotDeliverForTheNextStart() throws Exception {
-    CommitId commit = new CommitId(fixture.head());
+    CommitId commit = new CommitId(repo.head());
     startRegistered(FakeTestExecutor.immediate());
     dispatcher.stop();
-    assertThat(client.send(address(), new RunTest(commit))).isEqualTo(Reply.OK);
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
     logs.awaitLine("WARN cannot deliver results for commit " + commit);
 
     long start = System.nanoTime();
