@@ -14,9 +14,10 @@ surveil_ensure_built() {
   local program jar stale=""
   for program in dispatcher runner observer; do
     jar="$(surveil_jar "$program")"
-    if [ ! -f "$jar" ] || [ -n "$(find "$SURVEIL_ROOT/pom.xml" "$SURVEIL_ROOT/common" \
-        "$SURVEIL_ROOT/$program" -path '*/target' -prune -o -newer "$jar" -type f -print \
-        -quit)" ]; then
+    # Only what goes into the jar counts: a test being edited must not trigger a rebuild.
+    if [ ! -f "$jar" ] || [ -n "$(find "$SURVEIL_ROOT/pom.xml" "$SURVEIL_ROOT/common/pom.xml" \
+        "$SURVEIL_ROOT/common/src/main" "$SURVEIL_ROOT/$program/pom.xml" \
+        "$SURVEIL_ROOT/$program/src/main" -newer "$jar" -type f -print -quit)" ]; then
       stale="$program"
     fi
   done
