@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Status;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -105,6 +108,30 @@ final class FakeDispatcher implements AutoCloseable {
    */
   void whenRequested(Consumer<Request> action) {
     spy = action;
+  }
+
+  /**
+   * Holds back the answer to the dispatch of {@code commit} until {@code release} opens (at most
+   * 10 s); the returned latch opens when that dispatch arrives.
+   */
+  CountDownLatch holdDispatchOf(String commit, CountDownLatch release) {
+    CountDownLatch arrived = new CountDownLatch(1);
+    Dispatch held = new Dispatch(new CommitId(commit));
+    whenRequested(request -> {
+      if (request.equals(held)) {
+        arrived.countDown();
+        awaitQuietly(release);
+      }
+    });
+    return arrived;
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Answers the next dispatches with {@code replies}, in order, then as before. */

@@ -18,9 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code scripts/notify} and the sample hooks {@code scripts/install-hook} installs, run as real
@@ -29,26 +28,15 @@ import org.junit.jupiter.api.Test;
 class NotifyScriptTest {
   private static final Path SCRIPTS = root().resolve("scripts");
 
-  private ObserverFixture fixture;
-  private GitRepoFixture repo;
-  private FakeDispatcher dispatcher;
+  @RegisterExtension
+  final ObserverFixture fixture = ObserverFixture.create();
+  private final GitRepoFixture repo = fixture.repo();
+  private FakeDispatcher dispatcher = fixture.dispatcher();
 
   private record Run(int exitCode, String out, String err) {
     List<String> errLines() {
       return err.lines().toList();
     }
-  }
-
-  @BeforeEach
-  void setUp() {
-    fixture = ObserverFixture.create();
-    repo = fixture.repo();
-    dispatcher = fixture.dispatcher();
-  }
-
-  @AfterEach
-  void tearDown() {
-    fixture.close();
   }
 
   private static Path root() {

@@ -20,9 +20,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An observer with a secret, over real sockets: it signs its {@code status} and
@@ -38,21 +38,15 @@ class ObserverAuthTest {
       Duration.ofSeconds(10), Optional.of(new RequestSigner(SECRET)));
   private static final String POLLING_NOW = "notify received; polling now";
 
-  private ObserverFixture fixture;
-  private GitRepoFixture repo;
+  @RegisterExtension
+  final ObserverFixture fixture = ObserverFixture.create(Level.DEBUG);
+  private final GitRepoFixture repo = fixture.repo();
   private FakeDispatcher dispatcher;
 
   @BeforeEach
-  void setUp() {
-    fixture = ObserverFixture.create(Level.DEBUG, GitRepoFixture.createWithBasicTests());
-    repo = fixture.repo();
+  void startADispatcherWithTheSecret() {
     dispatcher =
         fixture.restartDispatcherWith(ServerOptions.DEFAULT.withSecret(Optional.of(SECRET)));
-  }
-
-  @AfterEach
-  void tearDown() {
-    fixture.close();
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.GitRepoFixture;
+import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,15 +21,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What an observer test needs: a real master repository holding the basic tests, the observer's
- * clone of it, an in-process {@link FakeDispatcher} and a {@link LogRecorder}. {@link #close()}
- * closes every service made with {@link #observe}, the dispatcher and the repositories, then
- * checks that no observer thread is left and no dispatcher request went unchecked. Not
- * thread-safe.
+ * clone of it, an in-process {@link FakeDispatcher} and a {@link LogRecorder} on
+ * {@code dev.surveil.observer}. {@link #close()} closes every service made with {@link #observe},
+ * the dispatcher and the repositories, then checks that no observer thread is left and no
+ * dispatcher request went unchecked; as a {@code @RegisterExtension} field it is closed after
+ * each test. Not thread-safe.
  */
-final class ObserverFixture implements AutoCloseable {
+final class ObserverFixture implements AutoCloseable, AfterEachCallback {
   /** A poll interval no test waits for: polls happen only when a test asks. */
   static final Duration NO_SCHEDULE = Duration.ofHours(1);
 
@@ -45,12 +49,17 @@ final class ObserverFixture implements AutoCloseable {
   }
 
   static ObserverFixture create() {
-    return create(Level.INFO, GitRepoFixture.createWithBasicTests());
+    return create(Level.INFO);
+  }
+
+  /** A fixture on the basic tests, recording log lines at {@code level} and above. */
+  static ObserverFixture create(Level level) {
+    return create(level, GitRepoFixture.createWithBasicTests());
   }
 
   /** A fixture recording log lines at {@code level} and above, on {@code repo}. */
   static ObserverFixture create(Level level, GitRepoFixture repo) {
-    LogRecorder logs = LogRecorder.record(level);
+    LogRecorder logs = LogRecorder.record("dev.surveil.observer", level);
     try {
       ObserverFixture fixture = new ObserverFixture(logs, repo);
       fixture.dispatcher = FakeDispatcher.start();
@@ -161,6 +170,11 @@ final class ObserverFixture implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    close();
   }
 
   @Override

@@ -24,9 +24,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The observer's notify port over real sockets: a {@code notify} makes it poll now. */
 class ObserverNotifyTest {
@@ -35,21 +34,10 @@ class ObserverNotifyTest {
   private static final LineClient CLIENT =
       new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
 
-  private ObserverFixture fixture;
-  private GitRepoFixture repo;
-  private FakeDispatcher dispatcher;
-
-  @BeforeEach
-  void setUp() {
-    fixture = ObserverFixture.create();
-    repo = fixture.repo();
-    dispatcher = fixture.dispatcher();
-  }
-
-  @AfterEach
-  void tearDown() {
-    fixture.close();
-  }
+  @RegisterExtension
+  final ObserverFixture fixture = ObserverFixture.create();
+  private final GitRepoFixture repo = fixture.repo();
+  private final FakeDispatcher dispatcher = fixture.dispatcher();
 
   /** A started observer that polls every hour; its first poll dispatches {@code first}. */
   private ObserverService observeAfterFirstPoll(String first) throws Exception {
@@ -83,14 +71,8 @@ class ObserverNotifyTest {
   @Test
   void notifyDuringAPollCausesOneMorePollRightAfterIt() throws Exception {
     String first = repo.commitTrivialChange("one");
-    CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    dispatcher.whenRequested(request -> {
-      if (request.equals(new Dispatch(new CommitId(first)))) {
-        arrived.countDown();
-        awaitQuietly(release);
-      }
-    });
+    CountDownLatch arrived = dispatcher.holdDispatchOf(first, release);
     ObserverService service = fixture.observe(dispatcher.address(), NO_SCHEDULE,
         ANY_LOOPBACK_PORT);
     service.start();
@@ -143,13 +125,5 @@ class ObserverNotifyTest {
 
     assertThatThrownBy(() -> CLIENT.send(address, new Notify()))
         .isInstanceOf(ConnectException.class);
-  }
-
-  static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

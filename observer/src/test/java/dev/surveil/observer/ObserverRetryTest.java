@@ -8,7 +8,6 @@ import static org.awaitility.Awaitility.await;
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Reply;
 import dev.surveil.testing.GitRepoFixture;
 import java.time.Duration;
@@ -16,9 +15,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The scheduled observer while the dispatcher is down (retries with backoff, one WARN per
@@ -27,19 +25,9 @@ import org.junit.jupiter.api.Test;
 class ObserverRetryTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
-  private ObserverFixture fixture;
-  private GitRepoFixture repo;
-
-  @BeforeEach
-  void setUp() {
-    fixture = ObserverFixture.create(Level.DEBUG, GitRepoFixture.createWithBasicTests());
-    repo = fixture.repo();
-  }
-
-  @AfterEach
-  void tearDown() {
-    fixture.close();
-  }
+  @RegisterExtension
+  final ObserverFixture fixture = ObserverFixture.create(Level.DEBUG);
+  private final GitRepoFixture repo = fixture.repo();
 
   private long debugLinesStarting(String prefix) {
     return fixture.logs().messages(Level.DEBUG).stream().filter(l -> l.startsWith(prefix)).count();
@@ -98,14 +86,8 @@ class ObserverRetryTest {
     FakeDispatcher dispatcher = fixture.dispatcher();
     String first = repo.commitTrivialChange("one");
     String second = repo.commitTrivialChange("two");
-    CountDownLatch arrived = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
-    dispatcher.whenRequested(request -> {
-      if (request.equals(new Dispatch(new CommitId(first)))) {
-        arrived.countDown();
-        awaitQuietly(release);
-      }
-    });
+    CountDownLatch arrived = dispatcher.holdDispatchOf(first, release);
     ObserverService service = fixture.observe();
     service.start();
     assertThat(arrived.await(10, TimeUnit.SECONDS)).as("dispatch of the first commit").isTrue();
@@ -132,13 +114,5 @@ class ObserverRetryTest {
 
   private static Optional<CommitId> commit(String id) {
     return Optional.of(new CommitId(id));
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

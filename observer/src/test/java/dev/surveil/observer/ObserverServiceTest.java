@@ -12,6 +12,7 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.GitRepoFixture;
+import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,7 @@ class ObserverServiceTest {
 
   @BeforeEach
   void setUp() {
-    logs = LogRecorder.record();
+    logs = LogRecorder.record("dev.surveil.observer");
     repo = GitRepoFixture.createWithBasicTests();
     clone = repo.cloneTo("obs");
     dispatcher = FakeDispatcher.start();

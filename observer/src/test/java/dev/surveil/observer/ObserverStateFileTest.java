@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +23,7 @@ class ObserverStateFileTest {
 
   @BeforeEach
   void setUp() {
-    logs = LogRecorder.record();
+    logs = LogRecorder.record("dev.surveil.observer");
     file = new ObserverStateFile(gitDir);
   }
 

@@ -13,30 +13,18 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand.ResetType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The observer's state file against real repositories: a restarted observer (a new service on
  * the same clone) neither skips nor re-dispatches history.
  */
 class ObserverStateTest {
-  private ObserverFixture fixture;
-  private GitRepoFixture repo;
-  private FakeDispatcher dispatcher;
-
-  @BeforeEach
-  void setUp() {
-    fixture = ObserverFixture.create();
-    repo = fixture.repo();
-    dispatcher = fixture.dispatcher();
-  }
-
-  @AfterEach
-  void tearDown() {
-    fixture.close();
-  }
+  @RegisterExtension
+  final ObserverFixture fixture = ObserverFixture.create();
+  private final GitRepoFixture repo = fixture.repo();
+  private final FakeDispatcher dispatcher = fixture.dispatcher();
 
   @Test
   void freshObserverRecordsTheClonesHeadAsItsStartingPoint() throws Exception {
@@ -106,13 +94,7 @@ class ObserverStateTest {
 
   @Test
   void stateNamingACommitNoLongerInTheBranchStartsFromHeadWithOneWarning() throws Exception {
-    String start = repo.head();
-    ObserverService first = fixture.observe();
-    String dropped = repo.commitTrivialChange("dropped");
-    first.pollOnce();
-    assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(dropped));
-    first.close();
-    forcePushMaster(start);
+    String dropped = dispatchACommitThenForcePushItAway();
     String replacement = repo.commitTrivialChange("replacement");
     try (Git clone = Git.open(fixture.clonePath().toFile())) { // e.g. someone re-synced the clone
       clone.fetch().call();
@@ -136,13 +118,7 @@ class ObserverStateTest {
 
   @Test
   void forcePushWhileTheObserverWasDownDispatchesOnlyTheNewHead() throws Exception {
-    String start = repo.head();
-    ObserverService first = fixture.observe();
-    String dropped = repo.commitTrivialChange("dropped");
-    first.pollOnce();
-    assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(dropped));
-    first.close();
-    forcePushMaster(start);
+    String dropped = dispatchACommitThenForcePushItAway();
     repo.commitTrivialChange("replacement one");
     String replacement = repo.commitTrivialChange("replacement two");
 
@@ -184,6 +160,21 @@ class ObserverStateTest {
       assertThat(empty.dispatcher().drainRequests()).containsExactlyElementsOf(batch(one));
       assertThat(empty.state()).contains(one);
     }
+  }
+
+  /**
+   * An observer dispatches a new commit and stops; then master is force-pushed back to where it
+   * was, so the commit named in the state file is no longer in the branch. Returns that commit.
+   */
+  private String dispatchACommitThenForcePushItAway() throws Exception {
+    String start = repo.head();
+    ObserverService first = fixture.observe();
+    String dropped = repo.commitTrivialChange("dropped");
+    first.pollOnce();
+    assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(dropped));
+    first.close();
+    forcePushMaster(start);
+    return dropped;
   }
 
   private void forcePushMaster(String commit) throws Exception {

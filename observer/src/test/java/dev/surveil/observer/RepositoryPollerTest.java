@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.Level;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.testing.GitRepoFixture;
+import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,7 +25,7 @@ class RepositoryPollerTest {
 
   @BeforeEach
   void setUp() {
-    logs = LogRecorder.record();
+    logs = LogRecorder.record("dev.surveil.observer");
     repo = GitRepoFixture.createWithBasicTests();
   }
 
