@@ -1,5 +1,6 @@
 package dev.surveil.observer;
 
+import dev.surveil.time.Backoff;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -8,7 +9,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The observer's polling thread, {@value #NAME} (a daemon): runs a poll, then waits on its
  * {@link PollSchedule} for the poll interval or, after a poll that found the dispatcher down,
- * for the next {@link RetryBackoff} delay (100 ms, doubling, capped at the interval), and again,
+ * for the next {@link Backoff} delay (100 ms, doubling, capped at the interval), and again,
  * until the schedule is closed. A poll is never interrupted except by {@link #join} giving up.
  * Thread-safe.
  */
@@ -38,7 +39,7 @@ final class PollingThread {
   }
 
   private void run() {
-    RetryBackoff backoff = new RetryBackoff(interval);
+    Backoff backoff = new Backoff(Duration.ofMillis(100), interval);
     try {
       PollSchedule.Wake wake;
       do {

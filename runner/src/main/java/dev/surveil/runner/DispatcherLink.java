@@ -6,6 +6,7 @@ import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.Status;
+import dev.surveil.time.Backoff;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
@@ -66,6 +67,11 @@ final class DispatcherLink implements AutoCloseable {
   private Duration statusRetry; // null unless the last status check failed
   private long statusFailedNanos;
   private String failingCall; // what is failing now, so that a series logs one WARN
+
+  /** The runner's delays between failed calls: 100 ms doubling to 5 s. */
+  static Backoff standardBackoff() {
+    return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+  }
 
   DispatcherLink(ReportOutbox outbox, DispatcherClient dispatcher, TestRequestHandler handler,
       DispatcherContact contact, Duration checkInterval, Ticker ticker, Backoff backoff) {

@@ -7,6 +7,7 @@ import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.RequestSigner;
 import dev.surveil.runner.execution.TestExecutor;
+import dev.surveil.time.Backoff;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.BindException;
@@ -57,7 +58,7 @@ public final class RunnerService implements AutoCloseable {
    */
   public RunnerService(RunnerSettings settings, RepositoryCheckout checkout, TestExecutor executor,
       Ticker ticker) throws IOException {
-    this(settings, checkout, executor, ticker, Backoff.standard());
+    this(settings, checkout, executor, ticker, DispatcherLink.standardBackoff());
   }
 
   RunnerService(RunnerSettings settings, RepositoryCheckout checkout, TestExecutor executor,

@@ -47,7 +47,7 @@ class DispatcherLinkTest {
     dispatcher = FakeDispatcher.start();
     handler = new TestRequestHandler(contact, this::job, () -> link.wake());
     link = new DispatcherLink(outbox, new DispatcherClient(dispatcher.address()), handler,
-        contact, INTERVAL, ticker, Backoff.standard());
+        contact, INTERVAL, ticker, DispatcherLink.standardBackoff());
   }
 
   @AfterEach

@@ -7,6 +7,7 @@ import dev.surveil.protocol.Secret;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
+import dev.surveil.time.Backoff;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
