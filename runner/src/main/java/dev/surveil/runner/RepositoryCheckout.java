@@ -2,8 +2,11 @@ package dev.surveil.runner;
 
 import dev.surveil.protocol.CommitId;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,6 +30,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RepositoryCheckout {
   private static final Logger log = LoggerFactory.getLogger(RepositoryCheckout.class);
+  // Lock files git and JGit take at the top of .git while checking out or fetching.
+  private static final List<String> TOP_LEVEL_LOCKS = List.of("index.lock", "HEAD.lock",
+      "ORIG_HEAD.lock", "FETCH_HEAD.lock", "config.lock", "packed-refs.lock", "shallow.lock");
   private static final int FETCH_TIMEOUT_SECONDS = 60;
 
   private final Path directory;
@@ -82,14 +88,27 @@ public final class RepositoryCheckout {
 
   // The clone is the runner's own: a lock file found at start-up (index.lock, HEAD.lock, a
   // ref's .lock, ...) was left by a runner killed in the middle of a checkout or a fetch, and
-  // would make every checkout fail until someone deleted it. Objects are never locked this way.
+  // would make every checkout fail until someone deleted it. Only the locks a checkout or a
+  // fetch takes are removed (not, say, gc.log.lock), and files vanishing meanwhile are fine.
   private static void removeStaleLocks(Path gitDir) throws IOException {
-    List<Path> locks;
-    try (Stream<Path> paths = Files.walk(gitDir)) {
-      locks = paths.filter(path -> !path.startsWith(gitDir.resolve("objects")))
-          .filter(path -> path.getFileName().toString().endsWith(".lock"))
-          .filter(Files::isRegularFile)
-          .toList();
+    List<Path> locks = new ArrayList<>();
+    TOP_LEVEL_LOCKS.forEach(name -> locks.add(gitDir.resolve(name)));
+    Path refs = gitDir.resolve("refs");
+    if (Files.isDirectory(refs)) {
+      Files.walkFileTree(refs, new SimpleFileVisitor<>() {
+        @Override
+        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+          if (file.getFileName().toString().endsWith(".lock")) {
+            locks.add(file);
+          }
+          return FileVisitResult.CONTINUE;
+        }
+
+        @Override
+        public FileVisitResult visitFileFailed(Path file, IOException e) {
+          return FileVisitResult.CONTINUE; // gone meanwhile, or unreadable: not ours to remove
+        }
+      });
     }
     for (Path lock : locks) {
       if (Files.deleteIfExists(lock)) {
