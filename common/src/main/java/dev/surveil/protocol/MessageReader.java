@@ -17,17 +17,23 @@ import java.util.Arrays;
  * <ol>
  *   <li>it is {@code results:<commit>:<length>:} followed by {@code <length>} bytes of report;
  *   <li>a {@code \n} arrives (a {@code \r} before it is dropped);
- *   <li>the bytes so far are exactly {@code status} or {@code ping} (perhaps followed by a
- *       {@code \r} whose {@code \n} has not arrived);
+ *   <li>the bytes so far are a request that no further byte could turn into another one
+ *       ({@link RequestPrefix}: e.g. {@code status}, or {@code dispatch:} with a 40-digit id),
+ *       perhaps followed by a {@code \r} whose {@code \n} has not arrived, and no more bytes
+ *       have arrived ({@link InputStream#available()}) that could still belong to it;
  *   <li>the stream ends (the peer half-closed or closed the connection);
  *   <li>the stream stays quiet for one read timeout of the underlying stream (the server sets a
- *       short {@code SO_TIMEOUT}) and the bytes so far parse as a request. This is how a peer
- *       that sends no terminator and waits for the reply, as the chapter's programs do, is served.
+ *       short {@code SO_TIMEOUT}, the quiet period) and the bytes so far parse as a request.
+ *       This serves a peer that sends no terminator and waits, as the chapter's programs do,
+ *       when its request could still grow (e.g. {@code register:host:1234}).
  * </ol>
- * A line longer than {@link Limits#maxLineBytes()}, a report longer than
- * {@link Limits#maxReportBytes()} (refused from its header, before any of it is buffered), an
- * unknown keyword, or no complete request before the deadline (checked before every read, so a
- * peer trickling bytes is cut off too) raise {@link ProtocolException}.
+ * Bytes that no further byte can make a request (an unknown keyword, {@code status:x}, a
+ * non-hex commit id) are refused at once. So is a request that is incomplete when the stream goes
+ * quiet: a peer writes its request at once, so the rest is not coming. A line longer than
+ * {@link Limits#maxLineBytes()}, a report longer than {@link Limits#maxReportBytes()} (refused
+ * from its header, before any of it is buffered), or no complete request before the deadline
+ * (checked before every read, so a peer trickling bytes is cut off too) raise
+ * {@link ProtocolException}.
  *
  * <p>{@link #readSignedRequest()} first reads an {@link AuthLine} ending in {@code \n}, then the
  * request as above; the auth line counts against {@link Limits#maxLineBytes()}. Bytes that cannot
@@ -132,9 +138,6 @@ public final class MessageReader {
     if (isResults()) {
       return completeResults();
     }
-    if (length - start < RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX)) {
-      return null;
-    }
     int newline = indexOf((byte) '\n', start, length);
     if (newline >= 0) {
       return LineCodec.parseRequest(text(start, newline + 1));
@@ -143,14 +146,23 @@ public final class MessageReader {
       throw new ProtocolException("request longer than " + limits.maxLineBytes()
           + " bytes without a newline");
     }
-    // A \r may be the first half of a \r\n whose \n has not arrived yet.
-    String text = text(start, length > start && buffer[length - 1] == '\r' ? length - 1 : length);
-    if (text.equals(Command.STATUS.token()) || text.equals(Command.PING.token())
-        || text.equals(Command.NOTIFY.token())) {
-      return LineCodec.parseRequest(text);
+    String text = unterminatedText();
+    RequestPrefix.Verdict verdict = RequestPrefix.classify(text);
+    return switch (verdict.kind()) {
+      // Bytes already waiting belong to this request (a terminator, or the rest of a 64-digit
+      // id after 40 digits): read them first.
+      case COMPLETE -> moreWaiting() ? null : LineCodec.parseRequest(text);
+      case INVALID -> throw new ProtocolException(verdict.problem());
+      case INCOMPLETE -> null;
+    };
+  }
+
+  private boolean moreWaiting() {
+    try {
+      return in.available() > 0;
+    } catch (IOException e) {
+      return false; // the next read reports what is wrong
     }
-    rejectUnknownKeyword(text);
-    return null;
   }
 
   private Request completeResults() throws ProtocolException {
@@ -158,6 +170,10 @@ public final class MessageReader {
       int first = indexOf((byte) ':', start + RESULTS_PREFIX.length, length);
       int second = first < 0 ? -1 : indexOf((byte) ':', first + 1, length);
       if (second < 0) {
+        RequestPrefix.Verdict verdict = RequestPrefix.classify(text(start, length));
+        if (verdict.kind() == RequestPrefix.Kind.INVALID) {
+          throw new ProtocolException(verdict.problem());
+        }
         if (length > limits.maxLineBytes()) {
           throw new ProtocolException("results header longer than " + limits.maxLineBytes()
               + " bytes");
@@ -179,15 +195,34 @@ public final class MessageReader {
     return LineCodec.results(resultsCommit, String.valueOf(reportLength), report);
   }
 
-  private Request quietRequest() {
-    if (start < 0 || length == start || isResults()) {
+  /**
+   * The peer has sent nothing for a quiet period. Bytes that are a request are taken as the
+   * whole request; bytes that are not (yet) one never will be, as a peer writes its request at
+   * once: refused. Nothing at all, or a report still arriving, waits on for the deadline.
+   */
+  private Request quietRequest() throws ProtocolException {
+    if (start < 0) {
+      if (length == 0) {
+        return null;
+      }
+      throw new AuthenticationException("the auth line stopped before its end: "
+          + quotedBuffer());
+    }
+    if (length == start || reportStart >= 0) {
       return null;
     }
+    String text = unterminatedText();
     try {
-      return LineCodec.parseRequest(text(start, length));
+      return LineCodec.parseRequest(text);
     } catch (ProtocolException incomplete) {
-      return null; // more bytes may still come; the deadline ends the wait
+      throw new ProtocolException("incomplete request, and the peer sent nothing more: "
+          + CommitId.quote(text));
     }
+  }
+
+  /** The request's bytes so far, without a {@code \r} that may be half of a {@code \r\n}. */
+  private String unterminatedText() {
+    return text(start, length > start && buffer[length - 1] == '\r' ? length - 1 : length);
   }
 
   private Request endOfStream() throws IOException {
@@ -233,17 +268,6 @@ public final class MessageReader {
     auth = LineCodec.parseAuthLine(text(0, newline + 1));
     start = newline + 1;
     return true;
-  }
-
-  private void rejectUnknownKeyword(String text) throws ProtocolException {
-    int colon = text.indexOf(':');
-    String keyword = colon < 0 ? text : text.substring(0, colon);
-    for (Command command : Command.values()) {
-      if (colon >= 0 ? command.token().equals(keyword) : command.token().startsWith(keyword)) {
-        return;
-      }
-    }
-    throw new ProtocolException("unknown command: " + CommitId.quote(keyword));
   }
 
   private boolean isResults() {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.LineCodec;
 import dev.surveil.protocol.Limits;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.ProtocolException;
@@ -89,7 +90,7 @@ class LineServerTest {
   }
 
   @Test
-  void answersUnterminatedDispatchAfterQuietPeriod() throws Exception {
+  void answersUnterminatedDispatchAtOnce() throws Exception {
     LineServer server = start(ServerOptions.DEFAULT);
 
     try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
@@ -140,6 +141,35 @@ class LineServerTest {
   }
 
   @Test
+  void answersCompleteUnterminatedRequestsWithoutWaitingForTheQuietPeriod() throws Exception {
+    // A quiet period far beyond the peer's read timeout: a reply proves the server did not wait.
+    LineServer server = start(new ServerOptions(Limits.DEFAULT, Duration.ofSeconds(60),
+        Duration.ofSeconds(30), 16));
+
+    for (String request : List.of("status", "ping", "dispatch:" + ID, "register:localhost:8900",
+        "register:127.0.0.1:41234")) {
+      try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+        assertThat(peer.send(request).readToEnd()).as(request)
+            .isIn("OK", "pong", "No runners are registered");
+      }
+      assertThat(LineCodec.format(takeRequest())).isEqualTo(request);
+    }
+  }
+
+  @Test
+  void refusesUnterminatedRequestsThatCannotBecomeValidWithoutWaiting() throws Exception {
+    LineServer server = start(new ServerOptions(Limits.DEFAULT, Duration.ofSeconds(60),
+        Duration.ofSeconds(30), 16));
+
+    for (String request : List.of("status:extra", "dispatch:not-a-commit", "hello",
+        "register:localhost:99999")) {
+      try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+        assertThat(peer.send(request).readToEnd()).as(request).isEqualTo("Invalid command");
+      }
+    }
+  }
+
+  @Test
   void answersStalledPeerWithInvalidCommandAtRequestTimeout() throws Exception {
     var options = new ServerOptions(Limits.DEFAULT, Duration.ofMillis(300), Duration.ofMillis(50),
         16);
@@ -181,8 +211,8 @@ class LineServerTest {
   @Test
   void closeIsIdempotentClosesOpenConnectionsAndStopsThreads() throws Exception {
     LineServer server = start(ServerOptions.DEFAULT);
+    // connected but silent: the server waits for its request until the deadline
     try (RawPeer stalled = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
-      stalled.send("dis");
       await().atMost(Duration.ofSeconds(5))
           .until(() -> !liveThreads(name + "-conn /").isEmpty());
 

@@ -70,23 +70,66 @@ class MessageReaderTest {
     assertThat(read(in).command().token()).isEqualTo(keyword);
   }
 
-  @Test
-  void completesUnterminatedDispatchAfterQuietPeriod() throws IOException {
-    var in = new ScriptedInputStream().send("dispatch:" + ID).afterwards(Afterwards.QUIET);
+  @ParameterizedTest
+  @ValueSource(strings = {"dispatch:", "runtest:"})
+  void completesUnterminatedCommandWithFullLengthIdAtOnce(String command) throws IOException {
+    var in = new ScriptedInputStream().send(command + ID).afterwards(Afterwards.FAIL);
 
-    assertThat(read(in)).isEqualTo(new Dispatch(COMMIT));
+    assertThat(read(in).command().token() + ":").isEqualTo(command);
+  }
+
+  @Test
+  void completesUnterminatedRegisterWhosePortCannotGrowAtOnce() throws IOException {
+    var in = new ScriptedInputStream().send("register:localhost:8900")
+        .afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(new Register("localhost", 8900));
+  }
+
+  @Test
+  void readsBytesAlreadyWaitingBeforeCompletingAFullLengthId() throws IOException {
+    String sha256 = "f".repeat(64);
+    var in = new ScriptedInputStream().send("runtest:" + sha256).chunksOf(8)
+        .afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(new RunTest(new CommitId(sha256)));
+  }
+
+  @Test
+  void completesUnterminatedShortIdAfterQuietPeriod() throws IOException {
+    var in = new ScriptedInputStream().send("dispatch:abcd").afterwards(Afterwards.QUIET);
+
+    assertThat(read(in)).isEqualTo(new Dispatch(new CommitId("abcd")));
     assertThat(in.quietReads()).isEqualTo(1);
   }
 
   @Test
-  void keepsWaitingThroughQuietPeriodsWhileRequestIsIncomplete() throws IOException {
-    var in = new ScriptedInputStream()
-        .send("disp").quiet()
-        .send("atch:01").quiet()
-        .send(ID.substring(2)).afterwards(Afterwards.QUIET);
+  void completesRegisterWhosePortCouldGrowAfterQuietPeriod() throws IOException {
+    var in = new ScriptedInputStream().send("register:localhost:1234")
+        .afterwards(Afterwards.QUIET);
 
-    assertThat(read(in)).isEqualTo(new Dispatch(COMMIT));
-    assertThat(in.quietReads()).isEqualTo(3);
+    assertThat(read(in)).isEqualTo(new Register("localhost", 1234));
+    assertThat(in.quietReads()).isEqualTo(1);
+  }
+
+  @Test
+  void refusesIncompleteRequestAtTheFirstQuietPeriod() {
+    var in = new ScriptedInputStream().send("disp").quiet().send("atch:" + ID)
+        .afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("incomplete request, and the peer sent nothing more: 'disp'");
+    assertThat(in.quietReads()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"status:now", "dispatch:not-a-commit", "register:localhost:8900x",
+      "runtest:" + ID + "0123456789abcdef0123456789"})
+  void refusesKnownKeywordWithArgumentsThatCannotBecomeValidAtOnce(String text) {
+    var in = new ScriptedInputStream().send(text).afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in)).isInstanceOf(ProtocolException.class);
   }
 
   @Test
@@ -114,14 +157,14 @@ class MessageReaderTest {
   }
 
   @Test
-  void stalledPeerHitsTheDeadline() {
+  void stalledPeerIsRefusedAtTheFirstQuietPeriod() {
     var in = new ScriptedInputStream().send("dis").afterwards(Afterwards.QUIET)
-        .onQuiet(() -> ticker.advance(Duration.ofSeconds(1)));
+        .onQuiet(() -> ticker.advance(Duration.ofMillis(50)));
 
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
-        .hasMessage("no complete request within 10000 ms after 3 bytes: 'dis'");
-    assertThat(in.quietReads()).isEqualTo(10);
+        .hasMessage("incomplete request, and the peer sent nothing more: 'dis'");
+    assertThat(in.quietReads()).isEqualTo(1);
   }
 
   @Test

@@ -84,6 +84,15 @@ final class ScriptedInputStream extends InputStream {
     throw new UnsupportedOperationException("readers must read in blocks");
   }
 
+  /**
+   * The bytes of the current {@link #send} not yet read, as a socket reports the bytes that have
+   * arrived: those of one send arrive together, however few each read returns.
+   */
+  @Override
+  public int available() {
+    return steps.peek() instanceof Chunk chunk ? chunk.data.length - chunk.position : 0;
+  }
+
   @Override
   public int read(byte[] b, int off, int len) throws SocketTimeoutException {
     if (len == 0) {
