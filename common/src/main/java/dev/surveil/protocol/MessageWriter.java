@@ -7,8 +7,9 @@ import java.util.Arrays;
 
 /**
  * Writes messages as protocol bytes. Requests other than {@code results} end with {@code \n};
- * a {@code results} request is framed by its length and a reply by the end of the connection, so
- * neither gets a terminator (the chapter's programs compare replies byte for byte). A signed
+ * a {@code results} request is framed by its length and a reply by its own text
+ * ({@link ReplyReader}), so neither gets a terminator (the chapter's programs compare replies
+ * byte for byte). A signed
  * request is its {@link AuthLine} and {@code \n}, then the request as usual.
  * Thread-safe (stateless).
  */
