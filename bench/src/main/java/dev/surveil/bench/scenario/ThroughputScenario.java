@@ -9,7 +9,6 @@ import dev.surveil.bench.stats.Unit;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.NamedThreadFactory;
-import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -190,7 +188,7 @@ public final class ThroughputScenario implements Scenario {
         refused.add(pool.submit(() -> {
           long notOk = 0;
           for (int i = 0; i < share; i++) {
-            if (client.send(dispatcher, new Dispatch(randomCommit())) != Reply.OK) {
+            if (client.send(dispatcher, new Dispatch(RandomCommitIds.next())) != Reply.OK) {
               notOk++;
             }
           }
@@ -205,11 +203,5 @@ public final class ThroughputScenario implements Scenario {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private static CommitId randomCommit() {
-    ThreadLocalRandom random = ThreadLocalRandom.current();
-    return new CommitId(String.format("%016x%016x%08x", random.nextLong(), random.nextLong(),
-        random.nextInt()));
   }
 }
