@@ -28,12 +28,16 @@ public enum Unit {
     return higherIsBetter;
   }
 
-  /** {@code value} with its unit: {@code 812 ms}, {@code 1.52 s}, {@code 12,345 /s}. */
+  /**
+   * {@code value} with its unit: {@code 812 ms}, {@code 1.52 s}, {@code 12,345 /s}; durations,
+   * memory and CPU under 10 with one decimal ({@code 1.4 ms}).
+   */
   public String format(double value) {
     if (this == MILLIS && Math.abs(value) >= 1000) {
       return String.format(Locale.ROOT, "%.2f s", value / 1000);
     }
-    if ((this == MEBIBYTES || this == PERCENT_OF_CORE) && Math.abs(value) < 10) {
+    if ((this == MILLIS || this == MEBIBYTES || this == PERCENT_OF_CORE)
+        && Math.abs(value) < 10) {
       return String.format(Locale.ROOT, "%.1f %s", value, symbol);
     }
     return String.format(Locale.ROOT, "%,.0f %s", value, symbol);

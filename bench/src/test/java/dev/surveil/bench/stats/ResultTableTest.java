@@ -40,6 +40,8 @@ class ResultTableTest {
   void formatsEachUnit() {
     assertThat(Unit.MILLIS.format(812.4)).isEqualTo("812 ms");
     assertThat(Unit.MILLIS.format(1520)).isEqualTo("1.52 s");
+    assertThat(Unit.MILLIS.format(1.43)).isEqualTo("1.4 ms");
+    assertThat(Unit.MILLIS.format(-375)).isEqualTo("-375 ms");
     assertThat(Unit.PER_SECOND.format(12_345.4)).isEqualTo("12,345 /s");
     assertThat(Unit.MEBIBYTES.format(7.25)).isEqualTo("7.3 MiB");
     assertThat(Unit.MEBIBYTES.format(96.4)).isEqualTo("96 MiB");
