@@ -9,6 +9,7 @@ import dev.surveil.bench.scenario.ScaleScenario;
 import dev.surveil.bench.scenario.Scenario;
 import dev.surveil.bench.scenario.TemporaryFolders;
 import dev.surveil.bench.scenario.ThroughputScenario;
+import dev.surveil.bench.scenario.UnterminatedScenario;
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.ShutdownHook;
@@ -32,8 +33,8 @@ import picocli.CommandLine.Spec;
  * thread-safe (one use per instance).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
-    description = "Measures Surveil's latency, failover, throughput, scale and memory against"
-        + " the real programs on loopback.")
+    description = "Measures Surveil's latency, failover, throughput, scale, memory and replies"
+        + " to unterminated requests against the real programs on loopback.")
 public final class BenchCommand implements Callable<Integer> {
   private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(20);
 
@@ -48,7 +49,8 @@ public final class BenchCommand implements Callable<Integer> {
   private Path root;
 
   @Option(names = "--only", paramLabel = "SCENARIO", split = ",",
-      description = "Run only these scenarios: latency, failover, throughput, scale.")
+      description = "Run only these scenarios: latency, failover, throughput, scale,"
+          + " unterminated.")
   private List<String> only;
 
   @Option(names = "--keep", description = "Keep the work folder (the programs' logs).")
@@ -98,7 +100,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private List<Scenario> selected() {
     List<Scenario> all = List.of(new LatencyScenario(), new FailoverScenario(),
-        new ThroughputScenario(), new ScaleScenario());
+        new ThroughputScenario(), new ScaleScenario(), new UnterminatedScenario());
     if (only == null || only.isEmpty()) {
       return all;
     }
@@ -107,7 +109,7 @@ public final class BenchCommand implements Callable<Integer> {
       Scenario scenario = all.stream().filter(s -> s.name().equals(name.toLowerCase(Locale.ROOT)))
           .findFirst().orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
               "unknown scenario '" + name + "'; choose from latency, failover, throughput,"
-                  + " scale"));
+                  + " scale, unterminated"));
       chosen.add(scenario);
     }
     return chosen;

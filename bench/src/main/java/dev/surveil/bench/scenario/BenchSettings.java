@@ -13,17 +13,19 @@ import java.time.Duration;
  * @param dispatchBatches batches of dispatched commits; each gives one rate sample
  * @param dispatchBatchSize commits per batch
  * @param sweepRounds heartbeat rounds to observe with 500 runners
+ * @param unterminatedRequests measured requests of each kind in scenario 8, with and without a
+ *     terminator each
  */
 public record BenchSettings(boolean quick, int latencyRuns, int failoverRuns,
     Duration throughputWindow, int throughputWindows, int dispatchBatches, int dispatchBatchSize,
-    int sweepRounds) {
+    int sweepRounds, int unterminatedRequests) {
   /** The full run: about three minutes on two cores. */
   public static BenchSettings fullRun() {
-    return new BenchSettings(false, 10, 5, Duration.ofSeconds(1), 5, 5, 1000, 10);
+    return new BenchSettings(false, 10, 5, Duration.ofSeconds(1), 5, 5, 1000, 10, 200);
   }
 
   /** The short run: about a minute. */
   public static BenchSettings quickRun() {
-    return new BenchSettings(true, 3, 2, Duration.ofSeconds(1), 2, 2, 500, 4);
+    return new BenchSettings(true, 3, 2, Duration.ofSeconds(1), 2, 2, 500, 4, 50);
   }
 }
