@@ -1,9 +1,7 @@
 package dev.surveil.bench.sim;
 
 import dev.surveil.net.HostAndPort;
-import dev.surveil.protocol.ProtocolException;
-import dev.surveil.protocol.Reply;
-import java.io.EOFException;
+import dev.surveil.protocol.ReplyReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
@@ -14,13 +12,11 @@ import java.time.Duration;
  * A client that talks the way the chapter's Python programs do ({@code helpers.communicate}):
  * one connection, one write of the request's bytes exactly as given (so with no terminator
  * unless the caller adds one), then it reads the reply and closes, without half-closing first.
- * It stops reading as soon as the bytes form a complete reply (see {@link #isCompleteReply}), not
- * at the end of the stream, so a server that replies and holds the connection open is timed by
- * its reply. Thread-safe (holds no connection between calls).
+ * It stops reading as soon as the bytes form a complete reply ({@link ReplyReader}, as every
+ * Surveil client does), not at the end of the stream, so a server that replies and holds the
+ * connection open is timed by its reply. Thread-safe (holds no connection between calls).
  */
 public final class ChapterClient {
-  private static final int MAX_REPLY_BYTES = 1024;
-
   /**
    * One request and its reply.
    *
@@ -46,8 +42,9 @@ public final class ChapterClient {
    * Connects to {@code address}, writes {@code request} in one write and reads the reply. The
    * clock starts after the connection is made, just before the write.
    *
-   * @throws IOException if the peer cannot be reached, does not reply within the read timeout,
-   *     closes without a reply, or sends more than 1024 bytes
+   * @throws IOException if the peer cannot be reached or does not reply within the read timeout
+   * @throws dev.surveil.protocol.ProtocolException if it closes without a reply or its reply is
+   *     not one of the protocol's
    */
   public Exchange exchange(HostAndPort address, String request) throws IOException {
     byte[] bytes = request.getBytes(StandardCharsets.UTF_8);
@@ -64,34 +61,6 @@ public final class ChapterClient {
   }
 
   private static String readReply(InputStream in, HostAndPort address) throws IOException {
-    byte[] reply = new byte[MAX_REPLY_BYTES + 1];
-    int length = 0;
-    while (length == 0 || !isCompleteReply(reply, length)) {
-      int n = in.read(reply, length, reply.length - length);
-      if (n < 0) {
-        break;
-      }
-      length += n;
-      if (length > MAX_REPLY_BYTES) {
-        throw new ProtocolException("reply from " + address + " longer than "
-            + MAX_REPLY_BYTES + " bytes");
-      }
-    }
-    if (length == 0) {
-      throw new EOFException("connection closed by " + address + " without a reply");
-    }
-    return new String(reply, 0, length, StandardCharsets.UTF_8);
-  }
-
-  /**
-   * Whether the first {@code length} bytes of {@code bytes} are a whole reply: exactly one of
-   * the protocol's replies (they are prefix-free, so no longer reply starts with one), or
-   * anything ending in {@code \n}.
-   */
-  static boolean isCompleteReply(byte[] bytes, int length) {
-    if (length > 0 && bytes[length - 1] == '\n') {
-      return true;
-    }
-    return Reply.forText(new String(bytes, 0, length, StandardCharsets.UTF_8)).isPresent();
+    return ReplyReader.read(in, address.toString()).text();
   }
 }

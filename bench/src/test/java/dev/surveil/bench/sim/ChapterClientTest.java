@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.net.HostAndPort;
-import java.io.EOFException;
+import dev.surveil.protocol.ProtocolException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -54,10 +54,11 @@ class ChapterClientTest {
   }
 
   @Test
-  void readsAReplyItDoesNotKnowUntilTheConnectionCloses() throws Exception {
-    answer(7, "not a reply", false);
+  void refusesBytesThatAreNotAReply() {
+    answer(7, "not a reply", true);
 
-    assertThat(client.exchange(address(), "status\n").reply()).isEqualTo("not a reply");
+    assertThatThrownBy(() -> client.exchange(address(), "status\n"))
+        .isInstanceOf(ProtocolException.class).hasMessage("unexpected reply: 'not a reply'");
   }
 
   @Test
@@ -65,19 +66,7 @@ class ChapterClientTest {
     answer(6, "", false);
 
     assertThatThrownBy(() -> client.exchange(address(), "status"))
-        .isInstanceOf(EOFException.class).hasMessageContaining("without a reply");
-  }
-
-  @Test
-  void aReplyIsCompleteWhenItIsOneOfTheProtocolsRepliesOrEndsInANewline() {
-    assertThat(complete("OK")).isTrue();
-    assertThat(complete("pong")).isTrue();
-    assertThat(complete("No runners are registered")).isTrue();
-    assertThat(complete("anything\n")).isTrue();
-    assertThat(complete("")).isFalse();
-    assertThat(complete("O")).isFalse();
-    assertThat(complete("No runners")).isFalse();
-    assertThat(complete("OK ")).isFalse();
+        .isInstanceOf(ProtocolException.class).hasMessageContaining("without a reply");
   }
 
   /**
@@ -104,10 +93,5 @@ class ChapterClientTest {
 
   private HostAndPort address() {
     return new HostAndPort("127.0.0.1", server.getLocalPort());
-  }
-
-  private static boolean complete(String text) {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    return ChapterClient.isCompleteReply(bytes, bytes.length);
   }
 }
