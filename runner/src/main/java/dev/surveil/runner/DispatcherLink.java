@@ -1,9 +1,9 @@
 package dev.surveil.runner;
 
 import dev.surveil.cli.DurationConverter;
-import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.Status;
 import dev.surveil.time.Backoff;
@@ -11,34 +11,35 @@ import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Everything the runner asks of the dispatcher, on the daemon thread
  * {@code runner-dispatcher-link}, in this order of priority:
  *
  * <ol>
- *   <li>deliver the reports in the {@link ReportOutbox}, oldest first, deleting each once the
- *       dispatcher answered {@code OK};
- *   <li>register, once the outbox is empty and no test job runs: the dispatcher takes a
- *       {@code register} from a runner it thinks is testing a commit as "the runner restarted and
- *       lost it", and requeues the commit;
+ *   <li>deliver the reports of the {@link ReportOutbox} that are due, oldest first (see
+ *       {@link ReportCourier}): a new report at once, one the dispatcher refused on its own
+ *       {@link DeliverySchedule}, so it never holds up newer reports, registration or new work;
+ *   <li>register, once no test job runs and the dispatcher has refused every report left in the
+ *       outbox since it was last unreachable (usually: once the outbox is empty). Deliver, then
+ *       register: the dispatcher takes a {@code register} from a runner it thinks is testing a
+ *       commit as "the runner restarted and lost it" and requeues the commit; a report it refused
+ *       is one it does not expect, or has requeued itself;
  *   <li>when the dispatcher has not pinged for the check interval, ask it for {@code status}; if
  *       it answers {@code OK} it has dropped the runner from its pool (or restarted), so register
  *       again.
  * </ol>
  *
- * <p>After the dispatcher was unreachable (a delivery or a status check failed to connect), the
- * runner registers again once it is back, after delivering its outbox: a dispatcher restarted
- * from its journal already knows the runner, and the registration is then harmless, but one that
- * lost its journal would otherwise wait for the check interval.
- *
- * <p>A call that fails is retried with a {@link Backoff} for as long as the runner runs: the
- * runner never gives up on its dispatcher. Each failing series logs one WARN. Thread-safe.
+ * <p>A call that finds the dispatcher unreachable ({@link CallFailure}) is followed by no call
+ * for a {@link Backoff} delay (100 ms doubling to 5 s); then every report is delivered again,
+ * refused ones too, before the runner registers again (a dispatcher that was away may have
+ * restarted and expect one of them). The runner never gives up on its dispatcher. Each failed
+ * delivery logs a WARN with the report's attempt count, and one ERROR once the report has been
+ * undeliverable for 10 minutes; a failing series of registrations or status checks logs one
+ * WARN. Time comes from the {@link Ticker}. Thread-safe.
  *
  * <p>Lifecycle: construct, {@link #start} once, {@link #close()} (idempotent).
  */
@@ -51,37 +52,44 @@ final class DispatcherLink implements AutoCloseable {
   private final ReportOutbox outbox;
   private final DispatcherClient dispatcher;
   private final TestRequestHandler handler;
-  private final DispatcherContact contact;
   private final Duration checkInterval;
   private final Ticker ticker;
   private final Backoff backoff;
+  private final ReportCourier courier;
+  private final StatusSchedule statusChecks;
   private final AtomicInteger state = new AtomicInteger(NEW);
+  private final LinkSignal signal;
   private final Thread thread;
   private volatile Register registration;
-  private boolean signalled; // guarded by this
-  private long failedDeliveries; // guarded by this
 
   // Only the link's thread uses these.
   private boolean needsRegistration = true;
-  private long lastAnswerNanos; // the last registration, or status answered OK
-  private Duration statusRetry; // null unless the last status check failed
-  private long statusFailedNanos;
-  private String failingCall; // what is failing now, so that a series logs one WARN
+  private String failingCall; // the registration or status check failing now: one WARN a series
 
-  /** The runner's delays between failed calls: 100 ms doubling to 5 s. */
+  /** The runner's delays between calls to an unreachable dispatcher: 100 ms doubling to 5 s. */
   static Backoff standardBackoff() {
     return new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
   }
 
+  /** A link that retries refused reports on the {@link DeliverySchedule.Policy#STANDARD}. */
   DispatcherLink(ReportOutbox outbox, DispatcherClient dispatcher, TestRequestHandler handler,
       DispatcherContact contact, Duration checkInterval, Ticker ticker, Backoff backoff) {
+    this(outbox, dispatcher, handler, contact, checkInterval, ticker, backoff,
+        DeliverySchedule.Policy.STANDARD);
+  }
+
+  DispatcherLink(ReportOutbox outbox, DispatcherClient dispatcher, TestRequestHandler handler,
+      DispatcherContact contact, Duration checkInterval, Ticker ticker, Backoff backoff,
+      DeliverySchedule.Policy refusals) {
     this.outbox = outbox;
     this.dispatcher = dispatcher;
     this.handler = handler;
-    this.contact = contact;
     this.checkInterval = checkInterval;
     this.ticker = ticker;
     this.backoff = backoff;
+    this.courier = new ReportCourier(outbox, dispatcher, ticker, backoff, refusals);
+    this.statusChecks = new StatusSchedule(contact, checkInterval, ticker);
+    this.signal = new LinkSignal(ticker);
     this.thread = new Thread(this::loop, "runner-dispatcher-link");
     thread.setDaemon(true);
   }
@@ -104,33 +112,24 @@ final class DispatcherLink implements AutoCloseable {
    * Makes the link look again now, rather than when its wait or backoff ends: a job ended (its
    * report is in the outbox), or (in tests) a fake ticker moved.
    */
-  synchronized void wake() {
-    signalled = true;
-    notifyAll();
+  void wake() {
+    signal.wake();
   }
 
   /**
-   * Retries delivery now and waits at most {@code limit} until the outbox is empty or a delivery
-   * attempt fails (the dispatcher is unreachable or refuses). For a graceful stop.
+   * Retries every report now, whatever its schedule, and waits at most {@code limit} until the
+   * outbox is empty or a delivery attempt fails (the dispatcher is unreachable or refuses). For
+   * a graceful stop.
    *
    * @return whether the outbox is empty
    */
   boolean awaitDelivered(Duration limit) throws InterruptedException {
-    long deadline = ticker.read() + limit.toNanos();
-    synchronized (this) {
-      long failuresBefore = failedDeliveries;
-      wake();
-      long left;
-      while (!outbox.isEmpty() && failedDeliveries == failuresBefore
-          && state.get() == STARTED && (left = deadline - ticker.read()) > 0) {
-        TimeUnit.NANOSECONDS.timedWait(this, left);
-      }
-    }
+    signal.awaitDelivered(limit, () -> outbox.isEmpty() || state.get() != STARTED);
     return outbox.isEmpty();
   }
 
   private void loop() {
-    lastAnswerNanos = ticker.read();
+    statusChecks.answered(); // count the first check interval from the start
     try {
       while (state.get() == STARTED) {
         try {
@@ -146,131 +145,110 @@ final class DispatcherLink implements AutoCloseable {
   }
 
   private void step() throws InterruptedException {
-    Optional<Results> report = outbox.oldest();
-    if (report.isPresent()) {
-      if (!deliver(report.get())) {
-        pause(backoff.next());
-      }
+    if (signal.takeRetryAllRequest()) {
+      courier.retryAllNow();
+    }
+    Optional<Results> due = courier.due();
+    if (due.isPresent()) {
+      deliver(due.get());
     } else if (needsRegistration) {
-      if (!handler.isIdle()) {
-        log.debug("a test job runs; registering once it is done");
-        pause(checkInterval); // the job's end wakes us
-      } else if (outbox.isEmpty() && !register()) {
-        pause(backoff.next());
-      } // else a job stored its report and ended just now: the next step delivers it
+      registerWhenAllowed();
     } else {
       watchPings();
     }
   }
 
-  private boolean deliver(Results results) {
-    CommitId commit = results.commit();
-    try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
-      String problem;
-      try {
-        Reply reply = dispatcher.send(results);
-        if (reply == Reply.OK) {
-          outbox.remove(results);
-          succeeded();
-          log.info("delivered results for commit {}", commit);
-          deliveryAttempted(true);
-          return true;
-        }
-        problem = "it answered '" + reply.text() + "'";
-      } catch (IOException e) {
-        problem = reason(e);
-        needsRegistration = true; // it may have restarted: register once it is back
-      }
-      failed("deliver " + commit, "cannot deliver results for commit {} to dispatcher {}: {};"
-          + " retrying", commit, dispatcher.address(), problem);
-      deliveryAttempted(false);
-      return false;
+  private void deliver(Results results) {
+    ReportCourier.Outcome outcome = courier.deliver(results);
+    if (outcome == ReportCourier.Outcome.DELIVERED) {
+      succeeded();
+    } else if (outcome == ReportCourier.Outcome.UNREACHABLE) {
+      needsRegistration = true; // it may have restarted: register once it is back
     }
+    signal.deliveryAttempted(outcome == ReportCourier.Outcome.DELIVERED);
   }
 
-  /** Tells {@link #awaitDelivered} how an attempt went. */
-  private synchronized void deliveryAttempted(boolean delivered) {
-    failedDeliveries += delivered ? 0 : 1;
-    notifyAll();
+  private void registerWhenAllowed() throws InterruptedException {
+    if (!handler.isIdle()) {
+      log.debug("a test job runs; registering once it is done");
+      pause(courier.untilNextDue(checkInterval)); // the job's end wakes us
+    } else if (!courier.allRefused()) {
+      // deliver them first (a job that ended since this step began has put its report there)
+      pause(courier.untilNextDue(checkInterval));
+    } else {
+      register();
+    }
   }
 
   // A runtest may arrive during the call: the dispatcher sends one as soon as it has registered
   // the runner, so it is accepted.
-  private boolean register() {
-    try {
-      Reply reply = dispatcher.send(registration);
-      if (reply == Reply.OK) {
-        needsRegistration = false;
-        statusRetry = null;
-        lastAnswerNanos = ticker.read();
-        succeeded();
-        log.info("registered with dispatcher {}", dispatcher.address());
-        return true;
-      }
-      failed("register", "dispatcher {} answered '{}' to register; retrying registration",
-          dispatcher.address(), reply.text());
-    } catch (IOException e) {
-      failed("register", "dispatcher {} is unreachable ({}); retrying registration",
-          dispatcher.address(), reason(e));
+  private void register() throws InterruptedException {
+    Optional<CallFailure> failure = call(registration);
+    if (failure.isEmpty()) {
+      needsRegistration = false;
+      statusChecks.answered();
+      succeeded();
+      log.info("registered with dispatcher {}", dispatcher.address());
+      return;
     }
-    return false;
+    failed("register", "dispatcher {} {}; retrying registration", dispatcher.address(),
+        failure.get().description());
+    Duration retry = backoff.next();
+    if (!failure.get().refused()) {
+      courier.unreachable(retry);
+    }
+    pause(courier.untilNextDue(retry));
+  }
+
+  /** Sends {@code request}: empty if the dispatcher answered {@code OK}. */
+  private Optional<CallFailure> call(Request request) {
+    try {
+      Reply reply = dispatcher.send(request);
+      return reply == Reply.OK ? Optional.empty()
+          : Optional.of(CallFailure.answered(reply, request));
+    } catch (IOException e) {
+      return Optional.of(CallFailure.of(e));
+    }
   }
 
   private void watchPings() throws InterruptedException {
-    long now = ticker.read();
-    Duration sincePing = contact.silence();
-    Duration wait;
-    if (statusRetry != null) {
-      Duration sinceFailure = Duration.ofNanos(now - statusFailedNanos);
-      if (sincePing.compareTo(sinceFailure) < 0) {
-        statusRetry = null; // pinged since: the dispatcher is back and still has the runner
-        succeeded();
-        return;
-      }
-      wait = statusRetry.minus(sinceFailure);
-    } else {
-      Duration sinceAnswer = Duration.ofNanos(now - lastAnswerNanos);
-      wait = checkInterval.minus(sincePing.compareTo(sinceAnswer) < 0 ? sincePing : sinceAnswer);
+    if (statusChecks.pingedSinceFailure()) {
+      succeeded(); // the dispatcher is back and still has the runner
+      return;
     }
+    Duration wait = statusChecks.untilCheck();
     if (wait.isNegative() || wait.isZero()) {
-      checkStatus(sincePing);
+      checkStatus();
     } else {
-      pause(wait);
+      pause(courier.untilNextDue(wait));
     }
   }
 
-  private void checkStatus(Duration sincePing) {
-    String silence = DurationConverter.format(Duration.ofMillis(sincePing.toMillis()));
-    try {
-      Reply reply = dispatcher.send(new Status());
-      if (reply == Reply.OK) {
-        statusRetry = null;
-        succeeded();
-        lastAnswerNanos = ticker.read();
-        needsRegistration = true;
-        log.info("not pinged for {}; registering again with dispatcher {}", silence,
-            dispatcher.address());
-        return;
-      }
-      failed("status", "not pinged for {} and dispatcher {} answered '{}' to status; retrying",
-          silence, dispatcher.address(), reply.text());
-    } catch (IOException e) {
-      failed("status", "not pinged for {} and dispatcher {} is unreachable ({}); retrying",
-          silence, dispatcher.address(), reason(e));
-      needsRegistration = true; // register once it is back
+  private void checkStatus() {
+    String silence =
+        DurationConverter.format(Duration.ofMillis(statusChecks.silence().toMillis()));
+    Optional<CallFailure> failure = call(new Status());
+    if (failure.isEmpty()) {
+      statusChecks.answered();
+      succeeded();
+      needsRegistration = true;
+      log.info("not pinged for {}; registering again with dispatcher {}", silence,
+          dispatcher.address());
+      return;
     }
-    statusFailedNanos = ticker.read();
-    statusRetry = backoff.next();
+    Duration retry = backoff.next();
+    statusChecks.failed(retry);
+    if (!failure.get().refused()) {
+      needsRegistration = true; // it may have restarted: register once it is back
+      courier.unreachable(retry);
+    }
+    failed("status", "not pinged for {} and dispatcher {} {}; retrying", silence,
+        dispatcher.address(), failure.get().description());
   }
 
   /** Waits {@code delay}, or less if {@link #wake()} is called. */
-  private synchronized void pause(Duration delay) throws InterruptedException {
-    long deadline = ticker.read() + delay.toNanos();
-    long left;
-    while (!signalled && (left = deadline - ticker.read()) > 0) {
-      TimeUnit.NANOSECONDS.timedWait(this, left);
-    }
-    signalled = false;
+  private void pause(Duration delay) throws InterruptedException {
+    signal.pause(delay);
   }
 
   private void succeeded() {
@@ -286,10 +264,6 @@ final class DispatcherLink implements AutoCloseable {
       log.warn(format, args);
       failingCall = call;
     }
-  }
-
-  private static String reason(IOException e) {
-    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   /**

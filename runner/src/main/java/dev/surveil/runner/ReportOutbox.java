@@ -146,6 +146,11 @@ final class ReportOutbox {
     return reports.values().stream().findFirst();
   }
 
+  /** Every report waiting for delivery, oldest first: a copy. */
+  synchronized List<Results> reports() {
+    return List.copyOf(reports.values());
+  }
+
   /** Whether every report has been delivered. */
   synchronized boolean isEmpty() {
     return reports.isEmpty();

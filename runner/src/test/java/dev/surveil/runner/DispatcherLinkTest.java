@@ -11,10 +11,8 @@ import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.FakeTicker;
 import dev.surveil.testing.LogRecorder;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,62 +23,45 @@ class DispatcherLinkTest {
   private static final Duration INTERVAL = Duration.ofSeconds(2);
   /** How long to watch for something that must not happen. */
   private static final Duration QUIET = Duration.ofMillis(300);
-  private static final Register REGISTER = new Register("localhost", 8901);
+  private static final Register REGISTER = LinkFixture.REGISTER;
   private static final Results FIRST = new Results(
       new CommitId("1111111111111111111111111111111111111111"), "first report\n");
   private static final Results SECOND = new Results(
       new CommitId("2222222222222222222222222222222222222222"), "second report\n");
 
-  private final FakeTicker ticker = new FakeTicker();
-  private final DispatcherContact contact = new DispatcherContact(ticker);
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final LogRecorder logs = LogRecorder.record("dev.surveil.runner");
   @TempDir Path root;
+  private LinkFixture fixture;
+  private FakeTicker ticker;
+  private DispatcherContact contact;
+  private LogRecorder logs;
   private ReportOutbox outbox;
   private FakeDispatcher dispatcher;
   private TestRequestHandler handler;
   private DispatcherLink link;
 
   @BeforeEach
-  void setUp() throws IOException {
-    outbox = ReportOutbox.open(root.resolve("surveil-outbox"));
-    dispatcher = FakeDispatcher.start();
-    handler = new TestRequestHandler(contact, this::job, () -> link.wake());
-    link = new DispatcherLink(outbox, new DispatcherClient(dispatcher.address()), handler,
-        contact, INTERVAL, ticker, DispatcherLink.standardBackoff());
+  void setUp() {
+    fixture = new LinkFixture(root, INTERVAL, DeliverySchedule.Policy.STANDARD);
+    ticker = fixture.ticker;
+    contact = fixture.contact;
+    logs = fixture.logs;
+    outbox = fixture.outbox;
+    dispatcher = fixture.dispatcher;
+    handler = fixture.handler;
+    link = fixture.link;
   }
 
   @AfterEach
   void tearDown() {
-    release.countDown();
-    try {
-      link.close();
-      handler.close();
-      dispatcher.close();
-      dispatcher.assertNoMoreRequests();
-    } finally {
-      logs.close();
-      RunnerThreads.awaitNoneAlive();
-    }
+    fixture.close();
   }
 
-  /** A test job that waits for {@link #release}, then keeps its report as the runner's does. */
-  private void job(CommitId commit, Runnable testsDone) throws InterruptedException {
-    release.await();
-    outbox.put(new Results(commit, "report of " + commit.abbreviated() + "\n"));
-    testsDone.run();
-  }
-
-  /** Moves the fake time on and makes the link look at it (a waiting retry happens now). */
   private void advance(Duration duration) {
-    ticker.advance(duration);
-    link.wake();
+    fixture.advance(duration);
   }
 
   private void startRegistered() throws InterruptedException {
-    link.start(REGISTER);
-    assertThat(dispatcher.takeRequest()).isEqualTo(REGISTER);
-    logs.awaitLine("INFO registered"); // the link has the answer: time may move on
+    fixture.startRegistered();
   }
 
   @Test
@@ -118,18 +99,22 @@ class DispatcherLinkTest {
   }
 
   @Test
-  void keepsAndRetriesAReportTheDispatcherRefuses() throws Exception {
+  void keepsAndRetriesAReportTheDispatcherRefusesAndRegistersMeanwhile() throws Exception {
     dispatcher.replyWith(Reply.INVALID_COMMAND);
     outbox.put(FIRST);
     link.start(REGISTER);
     assertThat(dispatcher.takeRequest()).isEqualTo(FIRST);
-    assertThat(logs.awaitLine("WARN")).isEqualTo("WARN cannot deliver results for commit "
-        + FIRST.commit() + " to dispatcher " + dispatcher.address()
-        + ": it answered 'Invalid command'; retrying");
+    assertThat(logs.awaitLine("WARN cannot")).isEqualTo("WARN cannot deliver results for commit "
+        + FIRST.commit() + " (attempt 1): dispatcher " + dispatcher.address()
+        + " answered 'Invalid command'; retrying in 1s");
+    assertThat(dispatcher.takeRequest()).as("refused, so no reason to wait").isEqualTo(REGISTER);
+    assertThat(logs.awaitLine("WARN dispatcher")).isEqualTo("WARN dispatcher "
+        + dispatcher.address()
+        + " answered 'Invalid command' to register; retrying registration");
     assertThat(outbox.folder().resolve(FIRST.commit().value())).exists();
 
     dispatcher.replyWith(Reply.OK);
-    advance(Duration.ofMillis(100));
+    advance(Duration.ofSeconds(1));
 
     assertThat(dispatcher.takeRequest()).isEqualTo(FIRST);
     assertThat(dispatcher.takeRequest()).isEqualTo(REGISTER);
@@ -180,9 +165,8 @@ class DispatcherLinkTest {
     advance(INTERVAL);
     assertThat(dispatcher.pollRequest(QUIET)).as("no register while testing").isNull();
 
-    release.countDown();
-    assertThat(dispatcher.takeRequest())
-        .isEqualTo(new Results(commit, "report of 1111111111\n"));
+    fixture.release();
+    assertThat(dispatcher.takeRequest()).isEqualTo(LinkFixture.reportOf(commit));
     assertThat(dispatcher.takeRequest()).isEqualTo(REGISTER);
     assertThat(outbox.isEmpty()).isTrue();
   }

@@ -5,24 +5,31 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
+import dev.surveil.protocol.Results;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A dispatcher stand-in on a real socket (port 0): records every request it gets, in order, and
- * answers with one reply, {@code OK} unless told otherwise. It can stop and start again on the
- * same port, as a restarted dispatcher does. Never pings. Thread-safe.
+ * answers with one reply, {@code OK} unless told otherwise; it can also close the connection
+ * without a reply to the results of chosen commits, as the chapter's dispatcher does for a
+ * commit it did not dispatch. It can stop and start again on the same port, as a restarted
+ * dispatcher does. Never pings. Thread-safe.
  */
 final class FakeDispatcher implements AutoCloseable {
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
+  private final Set<CommitId> closingOn = ConcurrentHashMap.newKeySet();
   private final ServerOptions options;
   private final int port;
   private volatile LineServer server;
@@ -37,8 +44,14 @@ final class FakeDispatcher implements AutoCloseable {
   private LineServer listen(int onPort) {
     LineServer listening = new LineServer("fake-dispatcher",
         new InetSocketAddress("localhost", onPort), request -> {
-          Reply answer = reply; // read first: a test may change it once it sees the request
+          // read first: a test may change them once it sees the request
+          Reply answer = reply;
+          boolean close = request instanceof Results results
+              && closingOn.contains(results.commit());
           requests.add(request);
+          if (close) {
+            throw new ClosesWithoutReply(((Results) request).commit());
+          }
           return answer;
         }, options, Ticker.SYSTEM);
     try {
@@ -65,6 +78,19 @@ final class FakeDispatcher implements AutoCloseable {
   /** Answers every later request with {@code reply}. */
   void replyWith(Reply reply) {
     this.reply = reply;
+  }
+
+  /**
+   * Closes the connection without a reply to every later {@code results} for {@code commit}
+   * (after reading it), until {@link #acceptResultsOf}.
+   */
+  void closeWithoutReplyToResultsOf(CommitId commit) {
+    closingOn.add(commit);
+  }
+
+  /** Answers the {@code results} of {@code commit} again, as every other request. */
+  void acceptResultsOf(CommitId commit) {
+    closingOn.remove(commit);
   }
 
   /** Stops listening: connections are refused until {@link #restart()}. Idempotent. */
@@ -105,6 +131,14 @@ final class FakeDispatcher implements AutoCloseable {
 
   void assertNoMoreRequests() {
     assertThat(requests).as("requests nobody expected").isEmpty();
+  }
+
+  /** Makes the server close the connection without a reply; no stack trace, it is expected. */
+  private static final class ClosesWithoutReply extends RuntimeException {
+    ClosesWithoutReply(CommitId commit) {
+      super("fake dispatcher closes without a reply to results for " + commit, null, false,
+          false);
+    }
   }
 
   /** Stops listening; later connections are refused. Idempotent. */

@@ -34,6 +34,7 @@ class ReportOutboxTest {
     assertThat(folder().resolve(FIRST.commit().value())).hasContent("first report\n");
     assertThat(folder().resolve(SECOND.commit().value())).hasContent("second: ü\n");
     assertThat(outbox.oldest()).contains(FIRST);
+    assertThat(outbox.reports()).containsExactly(FIRST, SECOND);
 
     outbox.remove(FIRST);
 

@@ -63,8 +63,8 @@ class RunnerOutageTest {
     Path report = checkout.outbox().resolve(commit.value());
     await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(report));
     assertThat(logs.awaitLine("WARN cannot deliver")).isEqualTo("WARN cannot deliver results"
-        + " for commit " + commit + " to dispatcher " + dispatcher.address()
-        + ": Connection refused; retrying");
+        + " for commit " + commit + " (attempt 1): dispatcher " + dispatcher.address()
+        + " is unreachable (Connection refused); retrying in 20ms");
     assertThat(client.send(fixture.runnerAddress(), new Ping())).as("still up")
         .isEqualTo(Reply.PONG);
 
@@ -74,7 +74,8 @@ class RunnerOutageTest {
         .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
     assertThat(dispatcher.takeRequestSkipping(Status.class)).isEqualTo(fixture.registration());
     assertThat(checkout.outbox()).isEmptyDirectory();
-    assertThat(logs.linesStartingWith("WARN cannot deliver")).hasSize(1);
+    assertThat(logs.linesStartingWith("WARN cannot deliver")).as("one a retry")
+        .allMatch(line -> line.contains("is unreachable (Connection refused)"));
     stopRunnerAndForgetItsChecks();
   }
 
@@ -89,6 +90,35 @@ class RunnerOutageTest {
     assertThat(dispatcher.takeRequest()).isEqualTo(new Results(commit, "left by the last run\n"));
     assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
     assertThat(checkout.outbox()).isEmptyDirectory();
+    stopRunnerAndForgetItsChecks();
+  }
+
+  @Test
+  void rejoinsAndTestsTheNextCommitWhileItsDispatcherRefusesAnOldReport() throws Exception {
+    // as a restarted chapter dispatcher does with the result of a commit it no longer knows
+    CommitId old = new CommitId("1111111111111111111111111111111111111111");
+    Files.createDirectories(checkout.outbox());
+    Files.writeString(checkout.outbox().resolve(old.value()), "tested before a restart\n");
+    dispatcher.closeWithoutReplyToResultsOf(old);
+    Results oldReport = new Results(old, "tested before a restart\n");
+    fixture.start(fixture.settings(PortRange.of(0), RunnerFixture.NEVER),
+        FakeTestExecutor.immediate());
+
+    assertThat(dispatcher.takeRequest()).isEqualTo(oldReport);
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
+    CommitId commit = new CommitId(fixture.repo().head());
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
+
+    Request next;
+    do {
+      next = dispatcher.takeRequest(); // the old report is retried meanwhile (1 s, 2 s, ...)
+    } while (next.equals(oldReport));
+    assertThat(next).isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
+    logs.awaitLine("INFO delivered results for commit " + commit);
+    assertThat(checkout.outbox().resolve(old.value())).exists();
+    assertThat(checkout.outbox().resolve(commit.value())).doesNotExist();
+    assertThat(logs.linesStartingWith("WARN cannot deliver results for commit " + old))
+        .first().asString().contains("(attempt 1)", "refused it (connection closed by");
     stopRunnerAndForgetItsChecks();
   }
 
