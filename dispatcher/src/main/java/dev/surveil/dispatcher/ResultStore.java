@@ -11,16 +11,17 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The {@code test_results/} folder: one file per commit, named by the commit id, holding the
- * report byte for byte as the runner sent it. A file is written to a temporary name, forced to
- * disk and then hard-linked into place, so it is never seen half-written, and it is never
- * overwritten: creating a link fails when the name exists, atomically, so two results for one
- * commit arriving at once need no lock and results for different commits are stored in parallel.
- * Thread-safe.
+ * report byte for byte as the runner sent it, readable as the umask allows (like any tool's
+ * files). A file is written to a temporary name, forced to disk and then hard-linked into place,
+ * so it is never seen half-written, and it is never overwritten: creating a link fails when the
+ * name exists, atomically, so two results for one commit arriving at once need no lock and
+ * results for different commits are stored in parallel. Thread-safe.
  */
 final class ResultStore {
   private static final Logger log = LoggerFactory.getLogger(ResultStore.class);
@@ -68,7 +69,7 @@ final class ResultStore {
     }
     Path temp = null;
     try {
-      temp = Files.createTempFile(dir, TEMP_PREFIX, ".tmp");
+      temp = createTemporary(commit);
       try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
         ByteBuffer bytes = StandardCharsets.UTF_8.encode(report);
         while (bytes.hasRemaining()) {
@@ -87,6 +88,22 @@ final class ResultStore {
       throw new UncheckedIOException("cannot write result " + target + ": " + e.getMessage(), e);
     } finally {
       deleteQuietly(temp);
+    }
+  }
+
+  /**
+   * Creates a new temporary file with the permissions the umask leaves, as any tool's files
+   * ({@code Files.createTempFile} would make it readable by its owner only).
+   */
+  private Path createTemporary(CommitId commit) throws IOException {
+    while (true) {
+      Path file = dir.resolve(TEMP_PREFIX + commit.value() + "-"
+          + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      try {
+        return Files.createFile(file);
+      } catch (FileAlreadyExistsException e) {
+        log.debug("temporary name={} taken; drawing another", file.getFileName());
+      }
     }
   }
 

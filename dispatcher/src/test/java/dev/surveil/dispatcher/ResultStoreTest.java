@@ -26,6 +26,17 @@ class ResultStoreTest {
   }
 
   @Test
+  void writesResultFilesWithThePermissionsAnyToolGetsFromTheUmask() throws Exception {
+    ResultStore store = new ResultStore(dir);
+    Path byAnyTool = Files.createFile(dir.resolve("made-like-any-tool")); // 0666 & ~umask
+
+    assertThat(store.store(COMMIT, "report")).isTrue();
+
+    assertThat(Files.getPosixFilePermissions(dir.resolve(COMMIT.value())))
+        .isEqualTo(Files.getPosixFilePermissions(byAnyTool));
+  }
+
+  @Test
   void neverOverwritesAnExistingResult() throws Exception {
     ResultStore store = new ResultStore(dir);
     assertThat(store.store(COMMIT, "first")).isTrue();
