@@ -58,8 +58,9 @@ public final class AuthOptions {
    * The secret, read on the first call: from {@code --token-file} if given, else from
    * {@code SURVEIL_TOKEN}, else empty. A token under 16 bytes gets one WARN line.
    *
-   * @throws IOException with a one-line message, if the file is missing, unreadable, empty or
-   *     readable by others, or {@code SURVEIL_TOKEN} is set but empty
+   * @throws IOException with a one-line message naming the option or the variable, if the file
+   *     is missing, unreadable, empty or readable by others, or {@code SURVEIL_TOKEN} is set but
+   *     empty
    */
   public Optional<Secret> secret() throws IOException {
     if (secret == null) {
@@ -73,7 +74,11 @@ public final class AuthOptions {
 
   private Optional<Secret> load() throws IOException {
     if (tokenFile != null) {
-      return Optional.of(Secret.fromFile(tokenFile));
+      try {
+        return Optional.of(Secret.fromFile(tokenFile));
+      } catch (IOException e) {
+        throw new IOException("--token-file: " + e.getMessage(), e);
+      }
     }
     String token = environment.get(TOKEN_VARIABLE);
     if (token == null) {

@@ -9,17 +9,20 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Converts durations as people write them ({@code 500ms}, {@code 5s}, {@code 10m}, {@code 1h}) or
- * in ISO-8601 ({@code PT5S}) for picocli. A bare number means seconds. Every Surveil duration is
- * an interval or a timeout, so zero and negative values are refused here, once for all options.
+ * in ISO-8601 ({@code PT5S}) for picocli. A number needs its unit: a bare {@code 5} is refused,
+ * since one reader means seconds and another milliseconds. Every Surveil duration is an interval
+ * or a timeout, so zero and negative values are refused here, once for all options. Stateless.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
-  private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
+  private static final Pattern SIMPLE = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern BARE_NUMBER = Pattern.compile("\\d+");
+  private static final String EXAMPLES = "500ms, 5s, 10m or 1h";
 
   @Override
   public Duration convert(String value) {
     Duration duration = parse(value);
     if (duration.isZero() || duration.isNegative()) {
-      throw new TypeConversionException("'" + value + "' is not a positive duration");
+      throw new TypeConversionException("not a positive duration; write e.g. " + EXAMPLES);
     }
     return duration;
   }
@@ -46,19 +49,22 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     Matcher m = SIMPLE.matcher(value.trim());
     if (m.matches()) {
       long amount = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      return switch (unit) {
+      return switch (m.group(2)) {
         case "ms" -> Duration.ofMillis(amount);
         case "m" -> Duration.ofMinutes(amount);
         case "h" -> Duration.ofHours(amount);
         default -> Duration.ofSeconds(amount);
       };
     }
+    if (BARE_NUMBER.matcher(value.trim()).matches()) {
+      String n = value.trim();
+      throw new TypeConversionException("a duration needs a unit: " + n + "ms, " + n + "s, " + n
+          + "m or " + n + "h");
+    }
     try {
       return Duration.parse(value.trim());
     } catch (DateTimeParseException e) {
-      throw new TypeConversionException(
-          "'" + value + "' is not a duration; write e.g. 500ms, 5s, 10m or 1h");
+      throw new TypeConversionException("not a duration; write e.g. " + EXAMPLES);
     }
   }
 }

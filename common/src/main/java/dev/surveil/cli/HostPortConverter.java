@@ -4,10 +4,14 @@ import dev.surveil.net.HostAndPort;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Converts {@code host:port} option values for picocli. */
+/** Converts {@code host:port} option values for picocli. Stateless. */
 public final class HostPortConverter implements ITypeConverter<HostAndPort> {
   @Override
   public HostAndPort convert(String value) {
+    int colon = value.lastIndexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      throw new TypeConversionException("expected HOST:PORT, e.g. localhost:8888");
+    }
     try {
       return HostAndPort.parse(value);
     } catch (IllegalArgumentException e) {

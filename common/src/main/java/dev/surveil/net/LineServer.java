@@ -39,8 +39,9 @@ import org.slf4j.MDC;
  * closing with unread bytes would reset the connection, and a reset can destroy the reply before
  * the peer reads it.
  *
- * <p>Lifecycle: construct, {@link #start()} once, {@link #close()} (idempotent). {@code close}
- * stops accepting, closes open connections and waits a bounded time for their threads.
+ * <p>Lifecycle: construct (with an address, or with a socket from {@link #bind}), {@link #start()}
+ * once, {@link #close()} (idempotent). {@code close} stops accepting, closes open connections and
+ * waits a bounded time for their threads.
  */
 public final class LineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LineServer.class);
@@ -49,9 +50,11 @@ public final class LineServer implements AutoCloseable {
   /** How long and how much the server reads after its reply, so the peer gets the reply. */
   private static final long DRAIN_MILLIS = 1_000;
   private static final int DRAIN_BYTES = 64 * 1024;
+  /** Connections the system queues while every connection thread is busy or before start. */
+  private static final int BACKLOG = 128;
 
   private final String name;
-  private final InetSocketAddress bindAddress;
+  private final InetSocketAddress bindAddress; // null when made with a bound socket
   private final MessageHandler handler;
   private final ServerOptions options;
   private final Ticker ticker;
@@ -59,7 +62,7 @@ public final class LineServer implements AutoCloseable {
   private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
   private final Semaphore connectionPermits;
   private final ExecutorService connections;
-  // Written by start(), read by close() and localAddress() from other threads.
+  // Written by the constructor or start(), read by close() and localAddress() from other threads.
   private volatile ServerSocket serverSocket;
   private volatile Thread acceptThread;
 
@@ -69,8 +72,29 @@ public final class LineServer implements AutoCloseable {
    */
   public LineServer(String name, InetSocketAddress bindAddress, MessageHandler handler,
       ServerOptions options, Ticker ticker) {
+    this(name, bindAddress, null, handler, options, ticker);
+  }
+
+  /**
+   * A server on a socket {@link #bind} returned, for a program that binds its port before it
+   * opens its files. The server owns the socket from now on: {@link #close()} closes it, started
+   * or not.
+   *
+   * @param name the component name used for thread names, e.g. {@code dispatcher}
+   */
+  public LineServer(String name, ServerSocket bound, MessageHandler handler,
+      ServerOptions options, Ticker ticker) {
+    this(name, null, bound, handler, options, ticker);
+    if (!bound.isBound() || bound.isClosed()) {
+      throw new IllegalArgumentException(name + " server needs a bound, open socket: " + bound);
+    }
+  }
+
+  private LineServer(String name, InetSocketAddress bindAddress, ServerSocket bound,
+      MessageHandler handler, ServerOptions options, Ticker ticker) {
     this.name = name;
     this.bindAddress = bindAddress;
+    this.serverSocket = bound;
     this.handler = handler;
     this.options = options;
     this.ticker = ticker;
@@ -80,8 +104,28 @@ public final class LineServer implements AutoCloseable {
   }
 
   /**
-   * Binds (with {@code SO_REUSEADDR}, so a restarted program gets its port back at once) and
-   * starts accepting.
+   * Binds {@code address} as every server does (with {@code SO_REUSEADDR}, so a restarted program
+   * gets its port back at once) without accepting: connections wait in the backlog until a
+   * server made with the socket starts. A program that must hold its port before it reads or
+   * writes its files (so that a second start on the same port fails before it touches them)
+   * binds first, then opens its files, then makes its server.
+   *
+   * @throws java.net.BindException if the address is in use or not this machine's
+   */
+  public static ServerSocket bind(InetSocketAddress address) throws IOException {
+    ServerSocket socket = new ServerSocket();
+    try {
+      socket.setReuseAddress(true);
+      socket.bind(address, BACKLOG);
+      return socket;
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Binds (unless made with a bound socket; see {@link #bind}) and starts accepting.
    *
    * @throws java.net.BindException if the address is in use
    * @throws IllegalStateException if called twice
@@ -90,17 +134,15 @@ public final class LineServer implements AutoCloseable {
     if (!state.compareAndSet(0, STARTED)) {
       throw new IllegalStateException(name + " server already started or closed");
     }
-    ServerSocket socket = new ServerSocket();
-    try {
-      socket.setReuseAddress(true);
-      socket.bind(bindAddress, 128);
-    } catch (IOException e) {
-      socket.close();
-      state.set(CLOSED);
-      connections.shutdown();
-      throw e;
+    if (serverSocket == null) {
+      try {
+        serverSocket = bind(bindAddress);
+      } catch (IOException e) {
+        state.set(CLOSED);
+        connections.shutdown();
+        throw e;
+      }
     }
-    serverSocket = socket;
     acceptThread = new Thread(this::acceptLoop, name + "-accept");
     acceptThread.start();
     log.debug("server={} listening address={}", name, localAddress());

@@ -98,7 +98,8 @@ class AuthOptionsTest {
 
     assertThatThrownBy(auth::secret)
         .isInstanceOf(IOException.class)
-        .hasMessage("token file " + file + " is readable by others; run: chmod 600 " + file);
+        .hasMessage("--token-file: token file " + file + " is readable by others; run: chmod 600 "
+            + file);
   }
 
   @Test

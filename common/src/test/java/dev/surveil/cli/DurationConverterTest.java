@@ -16,7 +16,6 @@ class DurationConverterTest {
     assertThat(converter.convert("5s")).isEqualTo(Duration.ofSeconds(5));
     assertThat(converter.convert("10m")).isEqualTo(Duration.ofMinutes(10));
     assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
-    assertThat(converter.convert("7")).isEqualTo(Duration.ofSeconds(7));
     assertThat(converter.convert("PT2S")).isEqualTo(Duration.ofSeconds(2));
   }
 
@@ -30,10 +29,17 @@ class DurationConverterTest {
   @Test
   void refusesZeroNegativeAndNonsense() {
     assertThatThrownBy(() -> converter.convert("0s")).isInstanceOf(TypeConversionException.class)
-        .hasMessage("'0s' is not a positive duration");
+        .hasMessage("not a positive duration; write e.g. 500ms, 5s, 10m or 1h");
     assertThatThrownBy(() -> converter.convert("PT-1S"))
-        .hasMessage("'PT-1S' is not a positive duration");
+        .hasMessage("not a positive duration; write e.g. 500ms, 5s, 10m or 1h");
     assertThatThrownBy(() -> converter.convert("soon"))
-        .hasMessage("'soon' is not a duration; write e.g. 500ms, 5s, 10m or 1h");
+        .hasMessage("not a duration; write e.g. 500ms, 5s, 10m or 1h");
+  }
+
+  @Test
+  void refusesANumberWithoutAUnit() {
+    // one reader takes --heartbeat-interval 5 for seconds, another for milliseconds
+    assertThatThrownBy(() -> converter.convert("5")).isInstanceOf(TypeConversionException.class)
+        .hasMessage("a duration needs a unit: 5ms, 5s, 5m or 5h");
   }
 }

@@ -3,20 +3,24 @@ package dev.surveil.dispatcher;
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.HostNames;
+import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.ShutdownHook;
+import dev.surveil.cli.StartupException;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.net.ServerOptions;
-import java.net.BindException;
+import dev.surveil.storage.FileProblem;
+import dev.surveil.storage.FolderInUseException;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code dispatcher}: parses options and runs a {@link DispatcherService} until stopped. */
 @Command(name = "dispatcher", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
@@ -52,30 +56,42 @@ public final class DispatcherCommand implements Callable<Integer> {
   @Mixin
   AuthOptions auth;
 
-  @Spec
-  CommandSpec spec;
-
   @Override
   public Integer call() throws Exception {
     verbosity.apply("dispatcher");
     if (port < 0 || port > 65535) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--port must be between 0 and 65535, not " + port);
+      throw StartupException.usage(
+          StartupException.option("--port", port, "not a port; give 0 to 65535"));
     }
-    DispatcherService.Config config = new DispatcherService.Config(
-        new InetSocketAddress(host, port), resultsDir, heartbeatInterval, heartbeatTimeout,
-        auth.serverOptions(ServerOptions.DEFAULT), auth.signer());
+    InetSocketAddress address = HostNames.listenAddress("--host", host, port);
+    if (Files.exists(resultsDir) && !Files.isDirectory(resultsDir)) {
+      throw StartupException.usage(
+          StartupException.option("--results-dir", resultsDir, "not a folder"));
+    }
+    DispatcherService.Config config = new DispatcherService.Config(address, resultsDir,
+        heartbeatInterval, heartbeatTimeout, auth.serverOptions(ServerOptions.DEFAULT),
+        auth.signer());
+    DispatcherService service = open(config);
     auth.warnIfUnauthenticated("dispatcher", host);
-    DispatcherService service = new DispatcherService(config);
-    try {
-      service.start();
-    } catch (BindException e) {
-      throw new IllegalStateException("cannot listen on " + host + ":" + port + " ("
-          + e.getMessage() + "); is another dispatcher running? Use --port to pick another");
-    }
+    service.start();
     ShutdownHook.install("dispatcher", service::close, Duration.ofSeconds(15));
     service.awaitClosed();
     return 0;
+  }
+
+  /** Binds the port, then locks and reads the results folder; each failure is one line. */
+  private DispatcherService open(DispatcherService.Config config) {
+    try {
+      return new DispatcherService(config);
+    } catch (FolderInUseException e) {
+      throw StartupException.failure(e.getMessage(), e);
+    } catch (SocketException e) {
+      throw ListenFailure.describe("--host", host, "--port", port, e,
+          "is another dispatcher running? Use --port to pick another");
+    } catch (IOException e) {
+      throw StartupException.failure(StartupException.option("--results-dir", resultsDir,
+          FileProblem.describe(e)), e);
+    }
   }
 
   public static void main(String[] args) {

@@ -6,9 +6,13 @@ import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.RequestSigner;
+import dev.surveil.storage.FolderInUseException;
+import dev.surveil.storage.FolderLock;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,8 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher: its server, its redistributor and heartbeat threads, its runner pool and its
- * results folder, wired together. Lifecycle: construct, {@link #start()}, {@link #close()}
- * (idempotent); {@link #awaitClosed()} blocks until then. Thread-safe.
+ * results folder (locked while it runs), wired together. Lifecycle: construct (binds and opens),
+ * {@link #start()}, {@link #close()} (idempotent); {@link #awaitClosed()} blocks until then.
+ * Thread-safe.
  */
 public final class DispatcherService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DispatcherService.class);
@@ -49,7 +54,11 @@ public final class DispatcherService implements AutoCloseable {
     }
   }
 
+  /** The lock file in the results folder; a dot keeps it out of {@code ls}. */
+  static final String LOCK_FILE = ".surveil-lock";
+
   private final Config config;
+  private final FolderLock folderLock;
   private final JournalFile journal;
   private final RunnerPool pool;
   private final ExecutorService pingExecutor;
@@ -61,25 +70,69 @@ public final class DispatcherService implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
 
   /**
-   * Opens the results folder and rebuilds the queue from its journal; nothing listens until
-   * {@link #start()}.
+   * Binds the port, then locks the results folder, and only then removes what a crash left in it
+   * and rebuilds the queue from its journal; nothing is accepted until {@link #start()}. So a
+   * second dispatcher on the same port, or on the same folder, fails without touching the files
+   * of the one running.
+   *
+   * @throws java.net.BindException if the address is in use or not this machine's
+   * @throws FolderInUseException if another dispatcher has the results folder
+   * @throws IOException if the results folder cannot be created, locked or read
    */
   public DispatcherService(Config config) throws IOException {
+    this(config, Opened.open(config));
+  }
+
+  private DispatcherService(Config config, Opened opened) {
     this.config = config;
-    this.results = new ResultStore(config.resultsDir());
-    this.journal = JournalFile.open(results.dir());
-    this.pool = recover(journal, results);
+    this.folderLock = opened.lock();
+    this.results = opened.results();
+    this.journal = opened.journal();
+    this.pool = opened.pool();
     LineClient client = new LineClient(config.heartbeatTimeout(), config.heartbeatTimeout(),
         config.signer());
     RunnerClient runners = client::send;
     // One short-lived thread per outstanding ping: pings must not queue behind a frozen runner.
     this.pingExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
         new SynchronousQueue<>(), new NamedThreadFactory("dispatcher-ping", true));
-    this.server = new LineServer("dispatcher", config.bindAddress(),
+    this.server = new LineServer("dispatcher", opened.socket(),
         new DispatchHandler(pool, results), config.serverOptions(), Ticker.SYSTEM);
     this.redistributor = new Redistributor(pool, runners);
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
         config.heartbeatInterval());
+  }
+
+  /** What the constructor opens, in this order; a failed step closes what came before it. */
+  private record Opened(ServerSocket socket, FolderLock lock, ResultStore results,
+      JournalFile journal, RunnerPool pool) {
+    static Opened open(Config config) throws IOException {
+      ServerSocket socket = LineServer.bind(config.bindAddress());
+      FolderLock lock = null;
+      JournalFile journal = null;
+      try {
+        Path dir = config.resultsDir();
+        Files.createDirectories(dir);
+        lock = FolderLock.acquire(dir, dir.resolve(LOCK_FILE), "dispatcher");
+        ResultStore results = new ResultStore(dir);
+        journal = JournalFile.open(results.dir());
+        return new Opened(socket, lock, results, journal, recover(journal, results));
+      } catch (IOException | RuntimeException e) {
+        closeQuietly(journal, e);
+        closeQuietly(lock, e);
+        closeQuietly(socket, e);
+        throw e;
+      }
+    }
+
+    private static void closeQuietly(AutoCloseable part, Exception failure) {
+      try {
+        if (part != null) {
+          part.close();
+        }
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
   }
 
   private static RunnerPool recover(JournalFile journal, ResultStore results) {
@@ -100,7 +153,7 @@ public final class DispatcherService implements AutoCloseable {
     return pool;
   }
 
-  /** Binds the port and starts serving, redistributing and heartbeating. */
+  /** Starts accepting on the bound port, redistributing and heartbeating. */
   public void start() throws IOException {
     server.start();
     redistributor.start();
@@ -146,9 +199,10 @@ public final class DispatcherService implements AutoCloseable {
     try {
       journal.sync();
       journal.close();
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       log.warn("cannot close journal {}: {}", journal.file(), e.toString());
     }
+    folderLock.close();
     log.info("dispatcher stopped; {} commit(s) were still queued or being tested",
         pool.pending().size() + pool.assignments().size());
     closed.countDown();

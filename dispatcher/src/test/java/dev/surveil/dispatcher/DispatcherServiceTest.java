@@ -1,6 +1,7 @@
 package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.surveil.net.HostAndPort;
@@ -16,7 +17,9 @@ import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
+import dev.surveil.storage.FolderInUseException;
 import dev.surveil.time.Ticker;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +62,52 @@ class DispatcherServiceTest {
   void tearDown() {
     runner.close();
     dispatcher.close();
+  }
+
+  private DispatcherService.Config config(int port, Path results) {
+    return new DispatcherService.Config(new InetSocketAddress("127.0.0.1", port), results,
+        Duration.ofMillis(100), Duration.ofSeconds(1), ServerOptions.DEFAULT);
+  }
+
+  @Test
+  void secondDispatcherOnTheSameFolderIsRefusedAndTheFirstOneKeepsItsJournal() throws Exception {
+    assertThat(client.send(dispatcherAddress,
+        new Register("127.0.0.1", runner.localAddress().getPort()))).isEqualTo(Reply.OK);
+    assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.OK);
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> dispatcher.pool().assignments().containsKey(COMMIT)); // journal at rest
+    byte[] journal = Files.readAllBytes(dir.resolve(JournalFile.NAME));
+    Files.writeString(dir.resolve(".incoming-left-by-the-running-one.tmp"), "half a report");
+
+    assertThatThrownBy(() -> new DispatcherService(config(0, dir)))
+        .isInstanceOf(FolderInUseException.class)
+        .hasMessage(dir + " is in use by another dispatcher (pid " + ProcessHandle.current().pid()
+            + ")");
+
+    assertThat(Files.readAllBytes(dir.resolve(JournalFile.NAME))).isEqualTo(journal);
+    assertThat(dir.resolve(".incoming-left-by-the-running-one.tmp")).exists();
+    CommitId second = new CommitId("2222222222222222222222222222222222222222");
+    assertThat(client.send(dispatcherAddress, new Dispatch(second))).isEqualTo(Reply.OK);
+    assertThat(Files.readString(dir.resolve(JournalFile.NAME))).contains("enqueue " + second);
+  }
+
+  @Test
+  void secondDispatcherOnTheSamePortFailsBeforeTouchingItsFolder() {
+    Path other = dir.resolve("other-results");
+
+    assertThatThrownBy(() -> new DispatcherService(config(dispatcherAddress.port(), other)))
+        .isInstanceOf(BindException.class);
+
+    assertThat(other).doesNotExist();
+  }
+
+  @Test
+  void closedDispatcherReleasesItsFolder() throws Exception {
+    dispatcher.close();
+
+    dispatcher = new DispatcherService(config(0, dir));
+
+    assertThat(dispatcher.pool().pending()).isEmpty();
   }
 
   @Test

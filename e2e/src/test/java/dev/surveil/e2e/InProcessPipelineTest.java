@@ -29,6 +29,7 @@ class InProcessPipelineTest {
   private final GitRepoFixture repo = GitRepoFixture.createWithBasicTests();
   private DispatcherService dispatcher;
   private RunnerService runner;
+  private RepositoryCheckout checkout;
   private ObserverService observer;
 
   @AfterEach
@@ -38,6 +39,9 @@ class InProcessPipelineTest {
     }
     if (runner != null) {
       runner.close();
+    }
+    if (checkout != null) {
+      checkout.close();
     }
     if (dispatcher != null) {
       dispatcher.close();
@@ -53,7 +57,7 @@ class InProcessPipelineTest {
         Duration.ofSeconds(2), ServerOptions.DEFAULT));
     dispatcher.start();
     HostAndPort address = new HostAndPort("127.0.0.1", dispatcher.localAddress().getPort());
-    RepositoryCheckout checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
+    checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
     runner = new RunnerService(
         new RunnerSettings("127.0.0.1", PortRange.of(0), address, Duration.ofSeconds(10)),
         checkout, new JUnitSourceExecutor(Duration.ofMinutes(2), checkout.workRoot()),

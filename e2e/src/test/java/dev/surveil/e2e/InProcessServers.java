@@ -36,6 +36,7 @@ final class InProcessServers implements AutoCloseable {
   private final Path resultsDir = repo.root().resolve("test_results");
   private DispatcherService dispatcher;
   private RunnerService runner;
+  private RepositoryCheckout checkout;
 
   /** Starts both; the dispatcher's server uses {@code dispatcherOptions}. */
   InProcessServers(ServerOptions dispatcherOptions) {
@@ -44,7 +45,7 @@ final class InProcessServers implements AutoCloseable {
           new InetSocketAddress("127.0.0.1", 0), resultsDir, Duration.ofMillis(500),
           Duration.ofSeconds(2), dispatcherOptions));
       dispatcher.start();
-      RepositoryCheckout checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
+      checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
       runner = new RunnerService(
           new RunnerSettings("127.0.0.1", PortRange.of(0), dispatcher(), Duration.ofSeconds(10)),
           checkout, new JUnitSourceExecutor(Duration.ofMinutes(2), checkout.workRoot()),
@@ -122,6 +123,9 @@ final class InProcessServers implements AutoCloseable {
       }
     } finally {
       try {
+        if (checkout != null) {
+          checkout.close();
+        }
         if (dispatcher != null) {
           dispatcher.close();
         }

@@ -3,27 +3,27 @@ package dev.surveil.observer;
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.HostNames;
 import dev.surveil.cli.HostPortConverter;
+import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.ShutdownHook;
+import dev.surveil.cli.StartupException;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.Secret;
+import dev.surveil.storage.FolderInUseException;
 import java.io.IOException;
-import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /**
  * The {@code observer} program: parses its options, opens the clone and runs an
@@ -46,9 +46,6 @@ public final class ObserverCommand implements Callable<Integer> {
 
   @Mixin
   private AuthOptions auth;
-
-  @Spec
-  private CommandSpec spec;
 
   @Option(names = "--dispatcher-server", paramLabel = "HOST:PORT", defaultValue = "localhost:8888",
       converter = HostPortConverter.class,
@@ -105,49 +102,44 @@ public final class ObserverCommand implements Callable<Integer> {
   public Integer call() throws IOException, InterruptedException {
     verbosity.apply("observer");
     if (pollInterval.compareTo(Duration.ofMillis(1)) < 0) {
-      throw new ParameterException(spec.commandLine(),
-          "--poll-interval must be at least 1ms, but was '" + typed("--poll-interval") + "'");
+      throw StartupException.usage(
+          StartupException.option("--poll-interval", pollInterval, "shorter than 1ms"));
     }
     if (notifyPort < 0 || notifyPort > 65535) {
-      throw new ParameterException(spec.commandLine(),
-          "--notify-port must be between 0 and 65535, not " + notifyPort);
+      throw StartupException.usage(
+          StartupException.option("--notify-port", notifyPort, "not a port; give 0 to 65535"));
     }
+    InetSocketAddress notifyAddress =
+        HostNames.listenAddress("--notify-host", notifyHost, notifyPort);
+    HostNames.requireResolvable("--dispatcher-server", dispatcher);
     Optional<Secret> secret = auth.secret(); // a token problem is thrown: one line, exit 1
-    auth.warnIfUnauthenticated("observer", notifyHost);
-    ObserverService service;
-    try {
-      service = ObserverService.open(repo, dispatcher, pollInterval, latestOnly,
-          new InetSocketAddress(notifyHost, notifyPort), secret);
-    } catch (UnusableCloneException e) {
-      spec.commandLine().getErr().println(spec.name() + ": " + e.getMessage());
-      return CommandLine.ExitCode.USAGE;
-    }
+    ObserverService service = open(notifyAddress, secret);
     if (installShutdownHook) {
       ShutdownHook.install("observer", () -> service.close(CLOSE_LIMIT), SHUTDOWN_LIMIT);
     }
     try {
       service.start();
+    } catch (SocketException e) {
+      throw ListenFailure.describe("--notify-host", notifyHost, "--notify-port", notifyPort, e,
+          "is another observer running? Use --notify-port to pick another port (0 picks a free"
+              + " one)");
     } catch (IOException e) {
-      spec.commandLine().getErr().println(spec.name() + ": " + cannotListen(e));
-      return CommandLine.ExitCode.SOFTWARE;
+      throw StartupException.failure("REPO " + repo + ": " + e.getMessage(), e);
     }
+    auth.warnIfUnauthenticated("observer", notifyHost);
     service.awaitTermination();
     return CommandLine.ExitCode.OK;
   }
 
-  private String cannotListen(IOException e) {
-    String where = "cannot listen for notify on " + notifyHost + ":" + notifyPort + " ("
-        + e.getMessage() + ")";
-    if (e instanceof BindException) {
-      return where + "; is another observer running? Use --notify-port to pick another port"
-          + " (0 picks a free one)";
+  /** The service on the clone, locked: one line if it is unusable (2) or in use (1). */
+  private ObserverService open(InetSocketAddress notifyAddress, Optional<Secret> secret) {
+    try {
+      return ObserverService.open(repo, dispatcher, pollInterval, latestOnly, notifyAddress,
+          secret);
+    } catch (UnusableCloneException e) {
+      throw StartupException.usage(e.getMessage());
+    } catch (FolderInUseException e) {
+      throw StartupException.failure(e.getMessage(), e);
     }
-    return where + "; check --notify-host and --notify-port";
-  }
-
-  /** The value of {@code option} as it was typed. */
-  private String typed(String option) {
-    List<String> values = spec.findOption(option).originalStringValues();
-    return values.isEmpty() ? "" : values.get(values.size() - 1);
   }
 }

@@ -7,6 +7,7 @@ import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.RequestSigner;
 import dev.surveil.protocol.Secret;
+import dev.surveil.storage.FolderInUseException;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -59,27 +60,24 @@ public final class ObserverService implements AutoCloseable {
   private final LineServer notifyServer; // null without a notify address
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final ReentrantLock pollLock = new ReentrantLock();
-  private final DispatchProgress progress; // guarded by pollLock
+  private DispatchProgress progress; // guarded by pollLock; null until the observer starts
 
   /**
-   * A service that resumes where the clone's state file says (see
-   * {@link DispatchProgress#resume}).
+   * A service that, once started, resumes where the clone's state file says (see
+   * {@link DispatchProgress#resume}). Nothing is read or written until then.
    *
    * @param notifyAddress where {@link #start()} listens for {@code notify}; null for nowhere
    * @param notifyOptions how the notify server reads requests; with a verifier, it refuses
    *     every request not signed with its secret
-   * @throws IOException if the clone's HEAD cannot be read or the state file cannot be written
    */
   public ObserverService(RepositoryPoller poller, CommitNotifier notifier, Duration interval,
-      InetSocketAddress notifyAddress, ServerOptions notifyOptions, Ticker ticker)
-      throws IOException {
+      InetSocketAddress notifyAddress, ServerOptions notifyOptions, Ticker ticker) {
     if (interval.compareTo(Duration.ofMillis(1)) < 0) {
       throw new IllegalArgumentException("poll interval must be at least 1ms: " + interval);
     }
     this.poller = poller;
     this.notifier = notifier;
     this.interval = interval;
-    this.progress = DispatchProgress.resume(poller);
     this.schedule = new PollSchedule(ticker);
     this.pollingThread = new PollingThread(this::pollIfOpen, schedule, interval);
     this.notifyServer = notifyAddress == null ? null : new LineServer(NOTIFY_SERVER,
@@ -91,9 +89,10 @@ public final class ObserverService implements AutoCloseable {
    * without a notify address.
    *
    * @throws UnusableCloneException with a one-line message for the user
+   * @throws FolderInUseException if another observer or a runner has the clone
    */
   public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
-      boolean latestOnly) throws UnusableCloneException {
+      boolean latestOnly) throws UnusableCloneException, FolderInUseException {
     return open(clone, dispatcher, interval, latestOnly, null);
   }
 
@@ -102,9 +101,11 @@ public final class ObserverService implements AutoCloseable {
    * and, once started, listens for {@code notify} on {@code notifyAddress} (null: nowhere).
    *
    * @throws UnusableCloneException with a one-line message for the user
+   * @throws FolderInUseException if another observer or a runner has the clone
    */
   public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
-      boolean latestOnly, InetSocketAddress notifyAddress) throws UnusableCloneException {
+      boolean latestOnly, InetSocketAddress notifyAddress)
+      throws UnusableCloneException, FolderInUseException {
     return open(clone, dispatcher, interval, latestOnly, notifyAddress, Optional.empty());
   }
 
@@ -114,20 +115,17 @@ public final class ObserverService implements AutoCloseable {
    * refuses every request that is not.
    *
    * @throws UnusableCloneException with a one-line message for the user
+   * @throws FolderInUseException if another observer or a runner has the clone
    */
   public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
       boolean latestOnly, InetSocketAddress notifyAddress, Optional<Secret> secret)
-      throws UnusableCloneException {
+      throws UnusableCloneException, FolderInUseException {
     RepositoryPoller poller = RepositoryPoller.open(clone);
     try {
       CommitNotifier notifier =
           CommitNotifier.create(dispatcher, latestOnly, secret.map(RequestSigner::new));
       return new ObserverService(poller, notifier, interval, notifyAddress,
           ServerOptions.DEFAULT.withSecret(secret), Ticker.SYSTEM);
-    } catch (IOException e) {
-      poller.close();
-      throw new UnusableCloneException("cannot read HEAD of " + poller.path() + " or record it"
-          + " in its state file (" + e.getMessage() + ")");
     } catch (RuntimeException e) {
       poller.close();
       throw e;
@@ -135,11 +133,14 @@ public final class ObserverService implements AutoCloseable {
   }
 
   /**
-   * Listens for {@code notify} (given a notify address), then starts polling: at once, then
-   * every interval. If the notify address cannot be bound, the service is closed.
+   * Listens for {@code notify} (given a notify address), then reads the state file (recording
+   * the clone's HEAD there if it names no commit), then starts polling: at once, then every
+   * interval. If the notify address cannot be bound, the service is closed and the state file
+   * is neither read nor written: a start that failed leaves no trace.
    *
-   * @throws IOException if the notify address cannot be bound ({@link java.net.BindException}
-   *     when the port is taken)
+   * @throws java.net.SocketException if the notify address cannot be bound
+   *     ({@link java.net.BindException} when the port is taken)
+   * @throws IOException if the clone's HEAD cannot be read or the state file cannot be written
    * @throws IllegalStateException if already started or closed
    */
   public void start() throws IOException {
@@ -147,17 +148,26 @@ public final class ObserverService implements AutoCloseable {
       throw new IllegalStateException("observer service already started or closed, state="
           + state.get());
     }
-    if (notifyServer != null) {
-      try {
+    try {
+      if (notifyServer != null) {
         notifyServer.start();
-      } catch (IOException e) {
-        state.set(CLOSED);
-        schedule.close();
-        poller.close();
-        throw e;
+        InetSocketAddress bound = notifyServer.localAddress();
+        log.info("listening for notify on {}:{}", bound.getHostString(), bound.getPort());
       }
-      InetSocketAddress bound = notifyServer.localAddress();
-      log.info("listening for notify on {}:{}", bound.getHostString(), bound.getPort());
+      pollLock.lock();
+      try {
+        begin();
+      } finally {
+        pollLock.unlock();
+      }
+    } catch (IOException | RuntimeException e) {
+      state.set(CLOSED);
+      schedule.close();
+      if (notifyServer != null) {
+        notifyServer.close();
+      }
+      poller.close();
+      throw e;
     }
     log.info("observing {}; dispatcher {}; polling every {}", poller.path(),
         notifier.dispatcher(), DurationConverter.format(interval));
@@ -187,7 +197,8 @@ public final class ObserverService implements AutoCloseable {
 
   /**
    * Polls once on the calling thread, waiting for a poll in progress to end first: pulls, and
-   * dispatches what is new. Failures are logged, never thrown.
+   * dispatches what is new. Without {@link #start()}, the first call reads (or records) the
+   * state file first, as a start does. Failures are logged, never thrown.
    *
    * @throws IllegalStateException if the service is closed
    */
@@ -197,17 +208,31 @@ public final class ObserverService implements AutoCloseable {
       if (state.get() == CLOSED) {
         throw new IllegalStateException("observer service is closed");
       }
+      begin();
       poll();
+    } catch (IOException e) {
+      log.warn("cannot read HEAD of {} or record it in its state file ({}); not polling",
+          poller.path(), e.getMessage());
     } finally {
       pollLock.unlock();
     }
   }
 
-  /** The newest commit that counts as dispatched, or empty if the clone had none at start. */
+  /** Reads (or records) the state file, once; under the poll lock. */
+  private void begin() throws IOException {
+    if (progress == null) {
+      progress = DispatchProgress.resume(poller);
+    }
+  }
+
+  /**
+   * The newest commit that counts as dispatched; empty if the clone had none at start, or if
+   * the observer has not started (nor polled) yet.
+   */
   public Optional<CommitId> lastDispatched() {
     pollLock.lock();
     try {
-      return progress.last();
+      return progress == null ? Optional.empty() : progress.last();
     } finally {
       pollLock.unlock();
     }

@@ -1,6 +1,9 @@
 package dev.surveil.observer;
 
 import dev.surveil.protocol.CommitId;
+import dev.surveil.storage.FileProblem;
+import dev.surveil.storage.FolderInUseException;
+import dev.surveil.storage.FolderLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,8 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The observer's own clone of the watched repository: each {@link #pullNewCommits} brings it up
  * to date with {@code origin} and lists the commits that arrived, oldest first (the chapter's
- * {@code update_repo.sh}, done with JGit). Not thread-safe: {@link ObserverService} runs one poll
- * at a time.
+ * {@code update_repo.sh}, done with JGit), locked for this observer while it is open. Not
+ * thread-safe: {@link ObserverService} runs one poll at a time.
  */
 public final class RepositoryPoller implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RepositoryPoller.class);
@@ -40,48 +43,66 @@ public final class RepositoryPoller implements AutoCloseable {
 
   private final Path clone;
   private final Git git;
+  private final FolderLock lock;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RepositoryPoller(Path clone, Git git) {
+  private RepositoryPoller(Path clone, Git git, FolderLock lock) {
     this.clone = clone;
     this.git = git;
+    this.lock = lock;
   }
 
   /**
-   * Opens the clone at {@code path}.
+   * Opens the clone at {@code path} and locks it for this observer until {@link #close()}.
    *
    * @throws UnusableCloneException with a one-line message for the user if the path is missing,
-   *     is not a non-bare git repository, or has no {@code origin} remote
+   *     is not a non-bare git repository, has no {@code origin} remote, or cannot be locked
+   * @throws FolderInUseException if another observer or a runner has the clone
    */
-  public static RepositoryPoller open(Path path) throws UnusableCloneException {
+  public static RepositoryPoller open(Path path)
+      throws UnusableCloneException, FolderInUseException {
+    Git git = openGit(path);
+    Repository repository = git.getRepository();
+    try {
+      if (repository.isBare()) {
+        throw unusable(path, "a bare repository; the observer needs a clone with a working"
+            + " tree: " + CLONE_HINT);
+      }
+      if (!repository.getConfig().getSubsections(ConfigConstants.CONFIG_REMOTE_SECTION)
+          .contains(REMOTE)) {
+        throw unusable(path, "no 'origin' remote to pull from; add one: git -C " + path
+            + " remote add origin <repository-url>");
+      }
+      Path lockFile = repository.getDirectory().toPath().resolve(FolderLock.CLONE_LOCK_NAME);
+      FolderLock lock = FolderLock.acquire(path, lockFile, "observer");
+      return new RepositoryPoller(path.toAbsolutePath().normalize(), git, lock);
+    } catch (FolderInUseException | UnusableCloneException e) {
+      git.close();
+      throw e;
+    } catch (IOException e) {
+      git.close();
+      throw unusable(path, "cannot lock it: " + FileProblem.describe(e));
+    }
+  }
+
+  private static Git openGit(Path path) throws UnusableCloneException {
     Path dir = path.toAbsolutePath().normalize();
     if (!Files.exists(dir)) {
-      throw new UnusableCloneException(dir + " does not exist; make the observer's own clone of"
-          + " the repository to watch first: " + CLONE_HINT);
+      throw unusable(path, "no such folder; make the observer's own clone of the repository to"
+          + " watch first: " + CLONE_HINT);
     }
-    Git git;
     try {
-      git = Git.open(dir.toFile());
+      return Git.open(dir.toFile());
     } catch (RepositoryNotFoundException e) {
-      throw new UnusableCloneException(dir + " is not a git repository; give the observer its"
-          + " own clone of the repository to watch: " + CLONE_HINT);
+      throw unusable(path, "not a git repository; give the observer its own clone of the"
+          + " repository to watch: " + CLONE_HINT);
     } catch (IOException e) {
-      throw new UnusableCloneException("cannot open " + dir + " as a git repository ("
-          + e.getMessage() + ")");
+      throw unusable(path, "cannot open it as a git repository (" + e.getMessage() + ")");
     }
-    Repository repository = git.getRepository();
-    if (repository.isBare()) {
-      git.close();
-      throw new UnusableCloneException(dir + " is a bare repository; the observer needs a clone"
-          + " with a working tree: " + CLONE_HINT);
-    }
-    if (!repository.getConfig().getSubsections(ConfigConstants.CONFIG_REMOTE_SECTION)
-        .contains(REMOTE)) {
-      git.close();
-      throw new UnusableCloneException(dir + " has no 'origin' remote to pull from; add one: git"
-          + " -C " + dir + " remote add origin <repository-url>");
-    }
-    return new RepositoryPoller(dir, git);
+  }
+
+  private static UnusableCloneException unusable(Path path, String reason) {
+    return new UnusableCloneException("REPO " + path + ": " + reason);
   }
 
   /** The clone's folder (absolute). */
@@ -207,11 +228,12 @@ public final class RepositoryPoller implements AutoCloseable {
     return new CommitId(id.name());
   }
 
-  /** Closes the repository. Idempotent. */
+  /** Closes the repository and releases the clone. Idempotent. */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       git.close();
+      lock.close();
     }
   }
 }

@@ -65,6 +65,7 @@ class ObserverAuthTest {
   @Test
   void withoutTheSecretItIsRefusedAndDispatchesNothing() throws Exception {
     ObserverService service = fixture.observe(dispatcher.address(), NO_SCHEDULE, null);
+    service.pollOnce(); // nothing new: records where it starts, sends nothing
     Optional<CommitId> before = service.lastDispatched();
     repo.commitTrivialChange("one");
 

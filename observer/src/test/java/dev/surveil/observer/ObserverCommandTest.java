@@ -3,6 +3,7 @@ package dev.surveil.observer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.cli.CommandRunner;
+import dev.surveil.storage.FolderLock;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -64,8 +65,8 @@ class ObserverCommandTest {
     Run run = run(missing.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines()).containsExactly("observer: " + missing
-        + " does not exist; make the observer's own clone of the repository to watch first:"
+    assertThat(run.errLines()).containsExactly("observer: REPO " + missing
+        + ": no such folder; make the observer's own clone of the repository to watch first:"
         + " git clone <repository-url> <folder>");
     assertThat(run.out()).isEmpty();
   }
@@ -76,7 +77,7 @@ class ObserverCommandTest {
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.errLines()).singleElement().asString()
-        .startsWith("observer: " + tempDir + " is not a git repository;")
+        .startsWith("observer: REPO " + tempDir + ": not a git repository;")
         .contains("git clone");
   }
 
@@ -87,9 +88,25 @@ class ObserverCommandTest {
     Run run = run(tempDir.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines()).containsExactly("observer: " + tempDir
-        + " has no 'origin' remote to pull from; add one: git -C " + tempDir
+    assertThat(run.errLines()).containsExactly("observer: REPO " + tempDir
+        + ": no 'origin' remote to pull from; add one: git -C " + tempDir
         + " remote add origin <repository-url>");
+  }
+
+  @Test
+  void cloneARunnerHasIsOneLineAndExit1AndWritesNoStateFile() throws Exception {
+    try (GitRepoFixture repo = GitRepoFixture.createWithBasicTests()) {
+      Path clone = repo.cloneTo("shared");
+      Path lockFile = clone.resolve(".git").resolve(FolderLock.CLONE_LOCK_NAME);
+      try (FolderLock runner = FolderLock.acquire(clone, lockFile, "runner")) {
+        Run run = run("--notify-port", "0", clone.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("observer: " + clone
+            + " is in use by a runner (pid " + ProcessHandle.current().pid() + ")");
+      }
+      assertThat(stateFile(clone)).doesNotExist();
+    }
   }
 
   @Test
@@ -97,7 +114,8 @@ class ObserverCommandTest {
     Run run = run();
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.err()).startsWith("Missing required parameter: 'REPO'");
+    assertThat(run.errLines()).containsExactly("observer: Missing required parameter: 'REPO';"
+        + " observer --help lists the options");
   }
 
   @Test
@@ -105,8 +123,8 @@ class ObserverCommandTest {
     Run run = run("--poll-interval", "soon", tempDir.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines().get(0)).isEqualTo("Invalid value for option '--poll-interval':"
-        + " 'soon' is not a duration; write e.g. 500ms, 5s, 10m or 1h");
+    assertThat(run.errLines()).containsExactly("observer: --poll-interval soon: not a duration;"
+        + " write e.g. 500ms, 5s, 10m or 1h");
   }
 
   @Test
@@ -114,8 +132,17 @@ class ObserverCommandTest {
     Run run = run("--poll-interval", "0s", tempDir.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines().get(0))
-        .isEqualTo("Invalid value for option '--poll-interval': '0s' is not a positive duration");
+    assertThat(run.errLines()).containsExactly("observer: --poll-interval 0s: not a positive"
+        + " duration; write e.g. 500ms, 5s, 10m or 1h");
+  }
+
+  @Test
+  void pollIntervalWithoutUnitIsAClearUsageError() {
+    Run run = run("--poll-interval", "5", tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("observer: --poll-interval 5: a duration needs a"
+        + " unit: 5ms, 5s, 5m or 5h");
   }
 
   @Test
@@ -124,28 +151,53 @@ class ObserverCommandTest {
       Run run = run("--notify-port", "70000", repo.cloneTo("obs").toString());
 
       assertThat(run.exitCode()).isEqualTo(2);
-      assertThat(run.errLines().get(0))
-          .isEqualTo("--notify-port must be between 0 and 65535, not 70000");
+      assertThat(run.errLines())
+          .containsExactly("observer: --notify-port 70000: not a port; give 0 to 65535");
     }
   }
 
   @Test
-  void takenNotifyPortIsOneLineNamingTheFlagAndExit1() throws Exception {
+  void takenNotifyPortIsOneLineNamingTheFlagAndExit1AndWritesNoStateFile() throws Exception {
     try (GitRepoFixture repo = GitRepoFixture.createWithBasicTests();
         ServerSocket taken = new ServerSocket()) {
       taken.setReuseAddress(true);
       taken.bind(new InetSocketAddress("localhost", 0));
       int port = taken.getLocalPort();
+      Path clone = repo.cloneTo("obs");
 
-      Run run = run("--notify-port", String.valueOf(port), repo.cloneTo("obs").toString());
+      Run run = run("--notify-port", String.valueOf(port), clone.toString());
 
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.errLines()).singleElement().asString()
-          .startsWith("observer: cannot listen for notify on localhost:" + port + " (")
-          .endsWith("); is another observer running? Use --notify-port to pick another port"
-              + " (0 picks a free one)");
+      assertThat(run.errLines()).containsExactly("observer: --notify-port " + port
+          + ": already in use on localhost; is another observer running? Use --notify-port to"
+          + " pick another port (0 picks a free one)");
       assertThat(run.out()).isEmpty();
+      assertThat(stateFile(clone)).doesNotExist();
       assertThat(ObserverFixture.threadAlive(ObserverService.THREAD_NAME)).isFalse();
+    }
+  }
+
+  @Test
+  void notifyHostThatDoesNotResolveIsAUsageError() {
+    Run run = run("--notify-host", "nosuchhost.invalid", tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("observer: --notify-host nosuchhost.invalid:"
+        + " cannot resolve host name");
+  }
+
+  @Test
+  void notifyHostThatIsNotThisMachineIsOneLineAndExit1() throws Exception {
+    try (GitRepoFixture repo = GitRepoFixture.createWithBasicTests()) {
+      Path clone = repo.cloneTo("obs");
+
+      Run run = run("--notify-host", "192.0.2.1", clone.toString());
+
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.errLines()).containsExactly("observer: --notify-host 192.0.2.1: not an"
+          + " address of this machine (Cannot assign requested address); give one of its names"
+          + " or addresses, or 0.0.0.0 for all");
+      assertThat(stateFile(clone)).doesNotExist();
     }
   }
 
@@ -154,8 +206,17 @@ class ObserverCommandTest {
     Run run = run("--dispatcher-server", "localhost", tempDir.toString());
 
     assertThat(run.exitCode()).isEqualTo(2);
-    assertThat(run.errLines().get(0)).startsWith("Invalid value for option"
-        + " '--dispatcher-server': expected host:port");
+    assertThat(run.errLines()).containsExactly("observer: --dispatcher-server localhost:"
+        + " expected HOST:PORT, e.g. localhost:8888");
+  }
+
+  @Test
+  void dispatcherThatDoesNotResolveIsAClearUsageError() {
+    Run run = run("--dispatcher-server", "nosuchhost.invalid:8888", tempDir.toString());
+
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.errLines()).containsExactly("observer: --dispatcher-server"
+        + " nosuchhost.invalid:8888: cannot resolve host name nosuchhost.invalid");
   }
 
   @Test
@@ -166,8 +227,13 @@ class ObserverCommandTest {
           repo.cloneTo("obs").toString());
 
       assertThat(run.exitCode()).isEqualTo(1);
-      assertThat(run.errLines()).containsExactly("observer: no such token file: " + missing);
+      assertThat(run.errLines())
+          .containsExactly("observer: --token-file: no such token file: " + missing);
       assertThat(ObserverFixture.threadAlive(ObserverService.THREAD_NAME)).isFalse();
     }
+  }
+
+  private static Path stateFile(Path clone) {
+    return clone.resolve(".git").resolve(ObserverStateFile.NAME);
   }
 }

@@ -10,6 +10,7 @@ import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Secret;
 import dev.surveil.protocol.Status;
+import dev.surveil.storage.FolderInUseException;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
@@ -106,13 +107,13 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** A service on the clone, closed by {@link #close()}. */
   ObserverService observe(HostAndPort address, Duration interval, InetSocketAddress notify)
-      throws UnusableCloneException {
+      throws UnusableCloneException, FolderInUseException {
     return observe(address, interval, notify, Optional.empty());
   }
 
   /** A service on the clone with {@code secret}, closed by {@link #close()}. */
   ObserverService observe(HostAndPort address, Duration interval, InetSocketAddress notify,
-      Optional<Secret> secret) throws UnusableCloneException {
+      Optional<Secret> secret) throws UnusableCloneException, FolderInUseException {
     ObserverService service =
         ObserverService.open(clone, address, interval, false, notify, secret);
     services.add(service);
@@ -120,7 +121,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
   }
 
   /** A service on the clone that dispatches to the fake dispatcher and polls when asked. */
-  ObserverService observe() throws UnusableCloneException {
+  ObserverService observe() throws UnusableCloneException, FolderInUseException {
     return observe(dispatcher.address(), NO_SCHEDULE, null);
   }
 

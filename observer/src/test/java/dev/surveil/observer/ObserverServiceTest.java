@@ -11,6 +11,7 @@ import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Status;
+import dev.surveil.storage.FolderInUseException;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
@@ -64,12 +65,12 @@ class ObserverServiceTest {
   }
 
   private ObserverService observe(HostAndPort address, boolean latestOnly, Duration interval)
-      throws UnusableCloneException {
+      throws UnusableCloneException, FolderInUseException {
     service = ObserverService.open(clone, address, interval, latestOnly);
     return service;
   }
 
-  private ObserverService observe() throws UnusableCloneException {
+  private ObserverService observe() throws UnusableCloneException, FolderInUseException {
     return observe(dispatcher.address(), false, NO_SCHEDULE);
   }
 
@@ -108,9 +109,9 @@ class ObserverServiceTest {
     String before = repo.commitTrivialChange("before the clone");
     clone = repo.cloneTo("obs-later");
     observe();
-    assertThat(service.lastDispatched()).contains(new CommitId(before));
 
     service.pollOnce();
+    assertThat(service.lastDispatched()).contains(new CommitId(before));
     assertThat(dispatcher.drainRequests()).isEmpty();
 
     String after = repo.commitTrivialChange("after");

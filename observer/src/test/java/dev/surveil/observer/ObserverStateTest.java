@@ -1,14 +1,25 @@
 package dev.surveil.observer;
 
 import static dev.surveil.observer.ObserverFixture.batch;
+import static dev.surveil.observer.ObserverFixture.NO_SCHEDULE;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import ch.qos.logback.classic.Level;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Reply;
+import dev.surveil.storage.FolderInUseException;
 import dev.surveil.testing.GitRepoFixture;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.eclipse.jgit.api.Git;
@@ -21,17 +32,77 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the same clone) neither skips nor re-dispatches history.
  */
 class ObserverStateTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
   @RegisterExtension
   final ObserverFixture fixture = ObserverFixture.create();
   private final GitRepoFixture repo = fixture.repo();
   private final FakeDispatcher dispatcher = fixture.dispatcher();
 
   @Test
-  void freshObserverRecordsTheClonesHeadAsItsStartingPoint() throws Exception {
-    fixture.observe();
+  void freshObserverRecordsTheClonesHeadAsItsStartingPointWhenItStarts() throws Exception {
+    ObserverService service = fixture.observe();
+    assertThat(fixture.state()).as("state before the start").isEmpty();
+
+    service.start();
 
     assertThat(fixture.state()).contains(repo.head());
     assertThat(fixture.logs().messages(Level.INFO)).noneMatch(line -> line.startsWith("resuming"));
+  }
+
+  @Test
+  void startThatCannotListenForNotifyLeavesNoStateFile() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      ObserverService failed = fixture.observe(dispatcher.address(), NO_SCHEDULE,
+          new InetSocketAddress(taken.getInetAddress(), taken.getLocalPort()));
+
+      assertThatThrownBy(failed::start).isInstanceOf(BindException.class);
+    }
+    assertThat(fixture.state()).isEmpty();
+    String later = repo.commitTrivialChange("committed before the real start");
+
+    ObserverService started = fixture.observe();
+    started.start();
+
+    // a fresh start: the clone's HEAD is where it starts, and what the clone lacks is new
+    assertThat(fixture.logs().messages(Level.INFO)).noneMatch(line -> line.startsWith("resuming"));
+    assertThat(List.of(dispatcher.takeRequest(), dispatcher.takeRequest()))
+        .containsExactlyElementsOf(batch(later));
+    await().atMost(WAIT).until(() -> fixture.state().equals(Optional.of(later)));
+  }
+
+  @Test
+  void failedStartKeepsTheStateFileAsItWas() throws Exception {
+    ObserverService first = fixture.observe();
+    String one = repo.commitTrivialChange("one");
+    first.pollOnce();
+    assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(one));
+    first.close();
+    long written = Files.getLastModifiedTime(fixture.stateFile()).toMillis();
+
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      ObserverService failed = fixture.observe(dispatcher.address(), NO_SCHEDULE,
+          new InetSocketAddress(taken.getInetAddress(), taken.getLocalPort()));
+      assertThatThrownBy(failed::start).isInstanceOf(BindException.class);
+    }
+
+    assertThat(fixture.state()).contains(one);
+    assertThat(Files.getLastModifiedTime(fixture.stateFile()).toMillis()).isEqualTo(written);
+    assertThat(fixture.logs().messages(Level.INFO)).noneMatch(line -> line.startsWith("resuming"));
+  }
+
+  @Test
+  void secondObserverOnTheCloneIsRefusedAndChangesNothing() throws Exception {
+    ObserverService first = fixture.observe();
+    first.pollOnce();
+
+    assertThatThrownBy(fixture::observe).isInstanceOf(FolderInUseException.class)
+        .hasMessage(fixture.clonePath() + " is in use by another observer (pid "
+            + ProcessHandle.current().pid() + ")");
+
+    assertThat(fixture.state()).contains(repo.head());
+    String one = repo.commitTrivialChange("one");
+    first.pollOnce(); // the first one carries on
+    assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(one));
   }
 
   @Test
@@ -102,6 +173,7 @@ class ObserverStateTest {
     }
 
     ObserverService restarted = fixture.observe();
+    restarted.pollOnce();
 
     assertThat(fixture.logs().messages(Level.WARN)).containsExactly("state file "
         + fixture.stateFile().toRealPath() + " names commit " + dropped + ", which is no longer"
@@ -109,7 +181,6 @@ class ObserverStateTest {
         + " from HEAD as a fresh observer does");
     assertThat(restarted.lastDispatched()).contains(new CommitId(replacement));
     assertThat(fixture.state()).contains(replacement);
-    restarted.pollOnce();
     assertThat(dispatcher.drainRequests()).isEmpty();
     String next = repo.commitTrivialChange("next");
     restarted.pollOnce();
@@ -137,6 +208,7 @@ class ObserverStateTest {
     Files.writeString(fixture.stateFile(), "not a commit\n");
 
     ObserverService service = fixture.observe();
+    service.pollOnce();
 
     assertThat(fixture.logs().messages(Level.WARN)).containsExactly("state file "
         + fixture.stateFile().toRealPath() + " is damaged (not a commit id (4-64 hex"

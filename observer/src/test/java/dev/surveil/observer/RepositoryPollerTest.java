@@ -133,6 +133,6 @@ class RepositoryPollerTest {
 
     assertThatThrownBy(() -> RepositoryPoller.open(bare))
         .isInstanceOf(UnusableCloneException.class)
-        .hasMessageStartingWith(bare + " is a bare repository;");
+        .hasMessageStartingWith("REPO " + bare + ": a bare repository;");
   }
 }

@@ -1,6 +1,9 @@
 package dev.surveil.runner;
 
 import dev.surveil.protocol.CommitId;
+import dev.surveil.storage.FileProblem;
+import dev.surveil.storage.FolderInUseException;
+import dev.surveil.storage.FolderLock;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -25,10 +28,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The runner's own clone of the watched repository, which it moves to each commit it tests (the
- * chapter's {@code test_runner_script.sh}, with JGit). Not thread-safe: the runner tests one
- * commit at a time.
+ * chapter's {@code test_runner_script.sh}, with JGit), locked for this runner until
+ * {@link #close()}. Not thread-safe: the runner tests one commit at a time.
  */
-public final class RepositoryCheckout {
+public final class RepositoryCheckout implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RepositoryCheckout.class);
   // Lock files git and JGit take at the top of .git while checking out or fetching.
   private static final List<String> TOP_LEVEL_LOCKS = List.of("index.lock", "HEAD.lock",
@@ -38,39 +41,70 @@ public final class RepositoryCheckout {
   private final Path directory;
   private final Path workRoot;
   private final Path outbox;
+  private final FolderLock lock;
 
-  private RepositoryCheckout(Path directory, Path workRoot, Path outbox) {
+  private RepositoryCheckout(Path directory, Path workRoot, Path outbox, FolderLock lock) {
     this.directory = directory;
     this.workRoot = workRoot;
     this.outbox = outbox;
+    this.lock = lock;
   }
 
   /**
-   * The clone in {@code directory}.
+   * The clone in {@code directory}, locked for this runner until {@link #close()}: only then is
+   * anything a killed runner left there removed (stale git locks, test-run files), so a second
+   * runner on the clone is refused before it touches the first one's files.
    *
    * @throws IOException with one line for the user saying what is wrong and what to do, if
    *     {@code directory} is missing or not a git clone with a working tree
+   * @throws FolderInUseException if another runner or an observer has the clone
    */
   public static RepositoryCheckout open(Path directory) throws IOException {
     Path dir = directory.toAbsolutePath().normalize();
-    String clone = "; give the runner its own clone: git clone <repository-url> " + dir;
+    String clone = "; give the runner its own clone: git clone <repository-url> " + directory;
     if (!Files.exists(dir)) {
-      throw new IOException("repository folder " + dir + " does not exist" + clone);
+      throw new IOException(problem(directory, "no such folder" + clone));
     }
     if (!Files.isDirectory(dir)) {
-      throw new IOException(dir + " is a file, not a repository folder" + clone);
+      throw new IOException(problem(directory, "a file, not a folder" + clone));
     }
+    Path gitDir;
     try (Git git = Git.open(dir.toFile())) {
       if (git.getRepository().isBare()) {
-        throw new IOException(dir + " is a bare repository, with no files to test" + clone);
+        throw new IOException(problem(directory,
+            "a bare repository, with no files to test" + clone));
       }
-      Path gitDir = git.getRepository().getDirectory().toPath();
+      gitDir = git.getRepository().getDirectory().toPath();
+    } catch (RepositoryNotFoundException e) {
+      throw new IOException(problem(directory, "not a git repository" + clone), e);
+    }
+    FolderLock lock = lock(directory, gitDir);
+    try {
       removeStaleLocks(gitDir);
       return new RepositoryCheckout(dir, freshWorkRoot(gitDir.resolve("surveil-work")),
-          gitDir.resolve("surveil-outbox"));
-    } catch (RepositoryNotFoundException e) {
-      throw new IOException(dir + " is not a git repository" + clone, e);
+          gitDir.resolve("surveil-outbox"), lock);
+    } catch (IOException e) {
+      lock.close();
+      throw new IOException(problem(directory, "cannot clean it up: " + FileProblem.describe(e)),
+          e);
+    } catch (RuntimeException e) {
+      lock.close();
+      throw e;
     }
+  }
+
+  private static FolderLock lock(Path directory, Path gitDir) throws IOException {
+    try {
+      return FolderLock.acquire(directory, gitDir.resolve(FolderLock.CLONE_LOCK_NAME), "runner");
+    } catch (FolderInUseException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new IOException(problem(directory, "cannot lock it: " + FileProblem.describe(e)), e);
+    }
+  }
+
+  private static String problem(Path directory, String reason) {
+    return "REPO " + directory + ": " + reason;
   }
 
   // Test runs keep their compiled classes and output here, inside the runner's own clone but
@@ -188,5 +222,11 @@ public final class RepositoryCheckout {
       throw new IOException("commit id " + commit + " is ambiguous in " + directory);
     }
     return commits.isEmpty() ? null : commits.get(0);
+  }
+
+  /** Releases the clone for another runner. Idempotent. */
+  @Override
+  public void close() {
+    lock.close();
   }
 }

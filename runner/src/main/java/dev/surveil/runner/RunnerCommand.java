@@ -2,26 +2,29 @@ package dev.surveil.runner;
 
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
-import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.HostNames;
 import dev.surveil.cli.HostPortConverter;
+import dev.surveil.cli.ListenFailure;
+import dev.surveil.cli.ShutdownHook;
+import dev.surveil.cli.StartupException;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
 import dev.surveil.runner.execution.ShellCommandExecutor;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.time.Ticker;
+import dev.surveil.storage.FolderInUseException;
 import java.io.IOException;
+import java.net.SocketException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 /** The {@code runner} program: its options, and the wiring of a {@link RunnerService}. */
 @Command(name = "runner", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
@@ -33,9 +36,6 @@ public final class RunnerCommand implements Callable<Integer> {
    * to the dispatcher in flight (12 s), the server's connections (5 s) and a killed job (10 s).
    */
   private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
-
-  @Spec
-  private CommandSpec spec;
 
   @Mixin
   private Verbosity verbosity = new Verbosity();
@@ -109,28 +109,19 @@ public final class RunnerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     verbosity.apply("runner");
-    String problem = checkOptions();
-    if (problem != null) {
-      return usageError(problem);
-    }
-    RepositoryCheckout checkout;
-    try {
-      checkout = RepositoryCheckout.open(repository);
-    } catch (IOException e) {
-      return usageError(e.getMessage());
-    }
-    // a token problem is thrown: one line, exit 1
+    checkOptions();
     RunnerSettings settings = new RunnerSettings(host,
         port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher, dispatcherCheckInterval,
-        auth.secret());
-    auth.warnIfUnauthenticated("runner", host);
-    TestExecutor executor = executor(checkout);
-    try (RunnerService runner = new RunnerService(settings, checkout, executor, Ticker.SYSTEM)) {
+        auth.secret()); // a token problem is thrown: one line, exit 1
+    try (RepositoryCheckout checkout = openClone();
+        RunnerService runner = new RunnerService(settings, checkout, executor(checkout),
+            Ticker.SYSTEM)) {
       service = runner;
       if (installShutdownHook) {
         ShutdownHook.install("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT));
       }
-      runner.start();
+      start(runner);
+      auth.warnIfUnauthenticated("runner", host);
       runner.awaitStop();
       return ExitCode.OK;
     }
@@ -142,20 +133,43 @@ public final class RunnerCommand implements Callable<Integer> {
         : new ShellCommandExecutor(testCommand, testTimeout, checkout.workRoot());
   }
 
-  private String checkOptions() {
+  /** Refuses, as a usage error, a value that can never work. */
+  private void checkOptions() {
     if (port != null && (port < 0 || port > 65535)) {
-      return "--port must be between 0 and 65535, not " + port;
-    }
-    if (testTimeout.isZero() || testTimeout.isNegative()) {
-      return "--test-timeout must be positive, not " + testTimeout;
-    }
-    if (dispatcherCheckInterval.isZero() || dispatcherCheckInterval.isNegative()) {
-      return "--dispatcher-check-interval must be positive, not " + dispatcherCheckInterval;
+      throw StartupException.usage(
+          StartupException.option("--port", port, "not a port; give 0 to 65535"));
     }
     if (testCommand != null && testCommand.isBlank()) {
-      return "--test-command must not be empty";
+      throw StartupException.usage(
+          StartupException.option("--test-command", testCommand, "must not be empty"));
     }
-    return null;
+    HostNames.listenAddress("--host", host, 0);
+    HostNames.requireResolvable("--dispatcher-server", dispatcher);
+  }
+
+  /** The clone, locked for this runner: one line if it is unusable (2) or in use (1). */
+  private RepositoryCheckout openClone() throws IOException {
+    try {
+      return RepositoryCheckout.open(repository);
+    } catch (FolderInUseException e) {
+      throw StartupException.failure(e.getMessage(), e);
+    } catch (IOException e) {
+      throw StartupException.usage(e.getMessage());
+    }
+  }
+
+  private void start(RunnerService runner) throws IOException {
+    try {
+      runner.start();
+    } catch (SocketException e) {
+      if (port == null && String.valueOf(e.getMessage()).contains("in use")) {
+        throw StartupException.failure("--port: every port in " + PortRange.DEFAULT
+            + " is in use on " + host + "; give --port 0 to take any free port", e);
+      }
+      throw ListenFailure.describe("--host", host, "--port",
+          port == null ? PortRange.DEFAULT.first() : port, e,
+          "is another runner using it? Use --port to pick another, or 0 for any free port");
+    }
   }
 
   /** Stops the runner gracefully, within {@code --stop-timeout}, as SIGTERM does. */
@@ -166,8 +180,4 @@ public final class RunnerCommand implements Callable<Integer> {
     }
   }
 
-  private int usageError(String message) {
-    spec.commandLine().getErr().println(spec.name() + ": " + message);
-    return ExitCode.USAGE;
-  }
 }

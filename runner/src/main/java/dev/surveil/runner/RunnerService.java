@@ -89,7 +89,8 @@ public final class RunnerService implements AutoCloseable {
    * with the dispatcher in the background: an unreachable dispatcher is retried, not an error.
    * On failure the runner is closed.
    *
-   * @throws IOException with a one-line message, if no port is free
+   * @throws IOException if no port of the range can be bound ({@link BindException} when each
+   *     is in use, or the host is not this machine's)
    * @throws IllegalStateException if called twice or after {@link #close()}
    */
   public void start() throws IOException {
@@ -124,6 +125,12 @@ public final class RunnerService implements AutoCloseable {
     return bound.localAddress();
   }
 
+  /**
+   * Binds the first free port of the range. A failure other than a port in use (say, a host that
+   * is not this machine's) ends the search: no other port would do better.
+   *
+   * @throws BindException the last port's failure, if none could be bound
+   */
   private LineServer bind() throws IOException {
     PortRange ports = settings.ports();
     BindException lastFailure = null;
@@ -134,13 +141,14 @@ public final class RunnerService implements AutoCloseable {
         candidate.start();
         return candidate;
       } catch (BindException e) {
+        if (!String.valueOf(e.getMessage()).contains("in use")) {
+          throw e;
+        }
         log.debug("port={} is taken: {}", port, e.getMessage());
         lastFailure = e;
       }
     }
-    throw new BindException("cannot listen on " + settings.host() + " port " + ports + ": "
-        + (ports.first() == ports.last() ? "" : "no free port; last error: ")
-        + lastFailure.getMessage());
+    throw lastFailure;
   }
 
   /** Blocks until the runner has stopped. */

@@ -34,6 +34,7 @@ class CommitTestJobTest {
 
   @AfterEach
   void tearDown() {
+    checkout.close();
     fixture.close();
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.protocol.CommitId;
+import dev.surveil.storage.FolderInUseException;
+import dev.surveil.storage.FolderLock;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ class RepositoryCheckoutTest {
 
   @AfterEach
   void deleteRepository() {
+    checkout.close();
     fixture.close();
   }
 
@@ -72,10 +75,11 @@ class RepositoryCheckoutTest {
       Files.writeString(lock, "");
     }
 
-    RepositoryCheckout restarted = RepositoryCheckout.open(clone);
+    checkout.close(); // the killed runner's lock went with its process
+    checkout = RepositoryCheckout.open(clone);
 
     assertThat(locks).allSatisfy(lock -> assertThat(lock).doesNotExist());
-    restarted.checkout(new CommitId(older));
+    checkout.checkout(new CommitId(older));
     assertThat(head()).isEqualTo(older);
   }
 
@@ -85,9 +89,10 @@ class RepositoryCheckoutTest {
     Files.createDirectories(leftover.getParent());
     Files.writeString(leftover, "left by a killed runner");
 
-    RepositoryCheckout restarted = RepositoryCheckout.open(clone);
+    checkout.close();
+    checkout = RepositoryCheckout.open(clone);
 
-    assertThat(restarted.workRoot()).isEmptyDirectory()
+    assertThat(checkout.workRoot()).isEmptyDirectory()
         .startsWith(clone.toAbsolutePath().normalize().resolve(".git"));
   }
 
@@ -131,9 +136,8 @@ class RepositoryCheckoutTest {
 
     assertThatThrownBy(() -> RepositoryCheckout.open(missing))
         .isInstanceOf(IOException.class)
-        .hasMessage("repository folder " + missing.toAbsolutePath() + " does not exist;"
-            + " give the runner its own clone: git clone <repository-url> "
-            + missing.toAbsolutePath());
+        .hasMessage("REPO " + missing + ": no such folder; give the runner its own clone:"
+            + " git clone <repository-url> " + missing);
   }
 
   @Test
@@ -142,6 +146,32 @@ class RepositoryCheckoutTest {
 
     assertThatThrownBy(() -> RepositoryCheckout.open(plain))
         .isInstanceOf(IOException.class)
-        .hasMessageStartingWith(plain.toAbsolutePath() + " is not a git repository;");
+        .hasMessageStartingWith("REPO " + plain + ": not a git repository;");
+  }
+
+  @Test
+  void refusesASecondRunnerWhileLeavingTheFirstOnesFilesAlone() throws IOException {
+    Path testRun = Files.createDirectories(checkout.workRoot().resolve("surveil-junit-1"));
+    Path gitLock = Files.writeString(clone.resolve(".git/index.lock"), ""); // mid-checkout
+
+    assertThatThrownBy(() -> RepositoryCheckout.open(clone))
+        .isInstanceOf(FolderInUseException.class)
+        .hasMessage(clone + " is in use by another runner (pid " + ProcessHandle.current().pid()
+            + ")");
+
+    assertThat(testRun).isDirectory();
+    assertThat(gitLock).exists();
+  }
+
+  @Test
+  void isRefusedWhileAnObserverHasTheClone() throws IOException {
+    checkout.close();
+    Path lockFile = clone.resolve(".git").resolve(FolderLock.CLONE_LOCK_NAME);
+    try (FolderLock observer = FolderLock.acquire(clone, lockFile, "observer")) {
+      assertThatThrownBy(() -> RepositoryCheckout.open(clone))
+          .hasMessage(clone + " is in use by an observer (pid " + ProcessHandle.current().pid()
+              + ")");
+    }
+    checkout = RepositoryCheckout.open(clone);
   }
 }

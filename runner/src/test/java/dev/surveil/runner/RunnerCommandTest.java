@@ -8,6 +8,8 @@ import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -21,6 +23,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 
 class RunnerCommandTest {
+  private static final String NL = System.lineSeparator();
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
   private final GitRepoFixture fixture = GitRepoFixture.createWithBasicTests();
@@ -72,9 +75,8 @@ class RunnerCommandTest {
 
     assertThat(run("--port", "0", missing.toString())).isEqualTo(2);
 
-    assertThat(err.toString()).isEqualTo("runner: repository folder " + missing
-        + " does not exist; give the runner its own clone: git clone <repository-url> "
-        + missing + System.lineSeparator());
+    assertThat(err.toString()).isEqualTo("runner: REPO " + missing + ": no such folder; give the"
+        + " runner its own clone: git clone <repository-url> " + missing + NL);
   }
 
   @Test
@@ -83,8 +85,22 @@ class RunnerCommandTest {
 
     assertThat(run(plain.toString())).isEqualTo(2);
 
-    assertThat(err.toString()).startsWith("runner: " + plain + " is not a git repository;")
+    assertThat(err.toString()).startsWith("runner: REPO " + plain + ": not a git repository;")
         .hasLineCount(1);
+  }
+
+  @Test
+  void cloneAnotherRunnerHasGivesOneLineAndExitCode1AndLeavesItsFilesAlone() throws Exception {
+    Path clone = fixture.cloneTo("runner");
+    try (RepositoryCheckout first = RepositoryCheckout.open(clone)) {
+      Path testRun = Files.createDirectories(first.workRoot().resolve("surveil-junit-1"));
+
+      assertThat(run("--port", "0", clone.toString())).isEqualTo(1);
+
+      assertThat(err.toString()).isEqualTo("runner: " + clone
+          + " is in use by another runner (pid " + ProcessHandle.current().pid() + ")" + NL);
+      assertThat(testRun).isDirectory();
+    }
   }
 
   @Test
@@ -92,15 +108,71 @@ class RunnerCommandTest {
     assertThat(run("--dispatcher-server", "localhost", fixture.master().toString()))
         .isEqualTo(2);
 
-    assertThat(err.toString()).contains("expected host:port, e.g. localhost:8888,"
-        + " but got 'localhost'");
+    assertThat(err.toString()).isEqualTo("runner: --dispatcher-server localhost: expected"
+        + " HOST:PORT, e.g. localhost:8888" + NL);
+  }
+
+  @Test
+  void dispatcherServerThatDoesNotResolveIsAUsageError() {
+    assertThat(run("--port", "0", "--dispatcher-server", "nosuchhost.invalid:8888",
+        fixture.cloneTo("runner").toString())).isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo("runner: --dispatcher-server nosuchhost.invalid:8888:"
+        + " cannot resolve host name nosuchhost.invalid" + NL);
+  }
+
+  @Test
+  void hostThatDoesNotResolveIsAUsageError() {
+    assertThat(run("--host", "nosuchhost.invalid", fixture.cloneTo("runner").toString()))
+        .isEqualTo(2);
+
+    assertThat(err.toString()).isEqualTo("runner: --host nosuchhost.invalid: cannot resolve host"
+        + " name" + NL);
+  }
+
+  @Test
+  void hostThatIsNotThisMachineFailsAtOnceWithoutTryingEveryPort() {
+    assertThat(run("--host", "192.0.2.1", fixture.cloneTo("runner").toString())).isEqualTo(1);
+
+    assertThat(err.toString()).isEqualTo("runner: --host 192.0.2.1: not an address of this"
+        + " machine (Cannot assign requested address); give one of its names or addresses, or"
+        + " 0.0.0.0 for all" + NL);
+  }
+
+  @Test
+  void takenPortGivesOneLineAndExitCode1() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
+      int port = taken.getLocalPort();
+
+      assertThat(run("--port", String.valueOf(port), fixture.cloneTo("runner").toString()))
+          .isEqualTo(1);
+
+      assertThat(err.toString()).isEqualTo("runner: --port " + port + ": already in use on"
+          + " localhost; is another runner using it? Use --port to pick another, or 0 for any"
+          + " free port" + NL);
+    }
+  }
+
+  @Test
+  void badPortAndEmptyTestCommandAreUsageErrors() {
+    String clone = fixture.cloneTo("runner").toString();
+
+    assertThat(run("--port", "70000", clone)).isEqualTo(2);
+    assertThat(run("--port", "0", "--test-command", "", clone)).isEqualTo(2);
+
+    assertThat(err.toString().lines()).containsExactly(
+        "runner: --port 70000: not a port; give 0 to 65535",
+        "runner: --test-command '': must not be empty");
   }
 
   @Test
   void badDurationIsAUsageError() {
     assertThat(run("--test-timeout", "soon", fixture.master().toString())).isEqualTo(2);
+    assertThat(run("--stop-timeout", "30", fixture.master().toString())).isEqualTo(2);
 
-    assertThat(err.toString()).contains("'soon' is not a duration");
+    assertThat(err.toString().lines()).containsExactly(
+        "runner: --test-timeout soon: not a duration; write e.g. 500ms, 5s, 10m or 1h",
+        "runner: --stop-timeout 30: a duration needs a unit: 30ms, 30s, 30m or 30h");
   }
 
   @Test
@@ -110,8 +182,8 @@ class RunnerCommandTest {
     assertThat(run("--port", "0", "--token-file", missing.toString(),
         fixture.cloneTo("runner").toString())).isEqualTo(1);
 
-    assertThat(err.toString()).isEqualTo("runner: no such token file: " + missing
-        + System.lineSeparator());
+    assertThat(err.toString()).isEqualTo("runner: --token-file: no such token file: " + missing
+        + NL);
   }
 
   @Test
@@ -122,8 +194,8 @@ class RunnerCommandTest {
     assertThat(run("--port", "0", "--token-file", token.toString(),
         fixture.cloneTo("runner").toString())).isEqualTo(1);
 
-    assertThat(err.toString()).isEqualTo("runner: token file " + token
-        + " is readable by others; run: chmod 600 " + token + System.lineSeparator());
+    assertThat(err.toString()).isEqualTo("runner: --token-file: token file " + token
+        + " is readable by others; run: chmod 600 " + token + NL);
   }
 
   @Test

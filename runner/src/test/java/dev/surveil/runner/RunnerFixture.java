@@ -150,6 +150,7 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
       try {
         logs.close();
       } finally {
+        checkout.close();
         repo.close();
       }
     }
