@@ -157,7 +157,11 @@ final class SurveilCluster implements AutoCloseable {
     }
   }
 
-  private SurveilProcess start(String program, String name, List<String> args) {
+  /**
+   * Starts {@code program} with exactly {@code args}, logging to {@code <name>.log}, and waits for
+   * nothing: for a start that is expected to fail, or that needs options of its own.
+   */
+  SurveilProcess start(String program, String name, List<String> args) {
     SurveilProcess process = SurveilProcess.start(program, name, logs, args);
     processes.add(process);
     return process;

@@ -124,6 +124,14 @@ final class SurveilProcess implements AutoCloseable {
     return found[0];
   }
 
+  /** Waits at most {@code atMost} for the program to exit by itself; returns its exit code. */
+  int awaitExit(Duration atMost) throws InterruptedException {
+    if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException(name + " still running after " + atMost + ":\n" + log());
+    }
+    return process.exitValue();
+  }
+
   /** Sends SIGKILL, as {@code kill -9} does, and waits for the process to die. */
   void kill9() throws InterruptedException {
     process.destroyForcibly();
