@@ -64,14 +64,15 @@ public final class DispatcherCommand implements Callable<Integer> {
           StartupException.option("--port", port, "not a port; give 0 to 65535"));
     }
     InetSocketAddress address = HostNames.listenAddress("--host", host, port);
-    if (Files.exists(resultsDir) && !Files.isDirectory(resultsDir)) {
+    boolean resultsDirExists = Files.exists(resultsDir);
+    if (resultsDirExists && !Files.isDirectory(resultsDir)) {
       throw StartupException.usage(
           StartupException.option("--results-dir", resultsDir, "not a folder"));
     }
     DispatcherService.Config config = new DispatcherService.Config(address, resultsDir,
         heartbeatInterval, heartbeatTimeout, auth.serverOptions(ServerOptions.DEFAULT),
         auth.signer());
-    DispatcherService service = open(config);
+    DispatcherService service = open(config, resultsDirExists);
     auth.warnIfUnauthenticated("dispatcher", host);
     service.start();
     ShutdownHook.install("dispatcher", service::close, Duration.ofSeconds(15));
@@ -80,7 +81,7 @@ public final class DispatcherCommand implements Callable<Integer> {
   }
 
   /** Binds the port, then locks and reads the results folder; each failure is one line. */
-  private DispatcherService open(DispatcherService.Config config) {
+  private DispatcherService open(DispatcherService.Config config, boolean resultsDirExisted) {
     try {
       return new DispatcherService(config);
     } catch (FolderInUseException e) {
@@ -89,8 +90,9 @@ public final class DispatcherCommand implements Callable<Integer> {
       throw ListenFailure.describe("--host", host, "--port", port, e,
           "is another dispatcher running? Use --port to pick another");
     } catch (IOException e) {
+      String reason = (resultsDirExisted ? "" : "cannot create it: ") + FileProblem.describe(e);
       throw StartupException.failure(StartupException.option("--results-dir", resultsDir,
-          FileProblem.describe(e)), e);
+          reason), e);
     }
   }
 

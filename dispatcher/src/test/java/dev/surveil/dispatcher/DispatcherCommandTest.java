@@ -1,6 +1,7 @@
 package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import ch.qos.logback.classic.Level;
 import dev.surveil.cli.CommandRunner;
@@ -13,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,8 +98,24 @@ class DispatcherCommandTest {
 
     assertThat(runOn(below)).isEqualTo(1);
 
-    assertThat(err.toString()).isEqualTo("dispatcher: --results-dir " + below + ": " + below
-        + ": not a directory" + NL);
+    assertThat(err.toString()).isEqualTo("dispatcher: --results-dir " + below + ": cannot create"
+        + " it: " + below + ": not a directory" + NL);
+  }
+
+  @Test
+  void saysTheResultsDirIsNotWritable() throws Exception {
+    Path results = Files.createDirectories(temp.resolve("read-only"));
+    Files.setPosixFilePermissions(results, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      assumeFalse(Files.isWritable(results), "root may write anywhere");
+
+      assertThat(runOn(results)).isEqualTo(1);
+
+      assertThat(err.toString()).isEqualTo("dispatcher: --results-dir " + results
+          + ": permission denied on " + results.resolve(".surveil-lock") + NL);
+    } finally {
+      Files.setPosixFilePermissions(results, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
   }
 
   @Test
