@@ -1,5 +1,6 @@
 package dev.surveil.net;
 
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.protocol.AuthenticationException;
 import dev.surveil.protocol.MessageReader;
 import dev.surveil.protocol.MessageWriter;
@@ -143,7 +144,7 @@ public final class LineServer implements AutoCloseable {
         throw e;
       }
     }
-    acceptThread = new Thread(this::acceptLoop, name + "-accept");
+    acceptThread = UncaughtExceptions.essential(new Thread(this::acceptLoop, name + "-accept"));
     acceptThread.start();
     log.debug("server={} listening address={}", name, localAddress());
   }

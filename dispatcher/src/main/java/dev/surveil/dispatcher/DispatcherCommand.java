@@ -8,6 +8,7 @@ import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.StartupException;
 import dev.surveil.cli.Verbosity;
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.storage.FileProblem;
 import dev.surveil.storage.FolderInUseException;
@@ -97,6 +98,7 @@ public final class DispatcherCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    UncaughtExceptions.install("dispatcher", System::exit);
     DispatcherCommand command = new DispatcherCommand();
     System.exit(CommandRunner.commandLine(command,
         () -> command.verbosity != null && command.verbosity.verbose()).execute(args));

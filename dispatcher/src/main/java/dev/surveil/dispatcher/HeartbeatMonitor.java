@@ -1,5 +1,6 @@
 package dev.surveil.dispatcher;
 
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
@@ -41,7 +42,7 @@ final class HeartbeatMonitor implements AutoCloseable {
     this.client = client;
     this.pingExecutor = pingExecutor;
     this.intervalNanos = interval.toNanos();
-    this.thread = new Thread(this::run, "dispatcher-heartbeat");
+    this.thread = UncaughtExceptions.essential(new Thread(this::run, "dispatcher-heartbeat"));
     this.thread.setDaemon(true);
   }
 

@@ -1,5 +1,6 @@
 package dev.surveil.dispatcher;
 
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
@@ -29,7 +30,8 @@ final class Redistributor implements AutoCloseable {
   Redistributor(RunnerPool pool, RunnerClient client) {
     this.pool = pool;
     this.client = client;
-    this.thread = new Thread(this::run, "dispatcher-redistributor");
+    this.thread = UncaughtExceptions.essential(
+        new Thread(this::run, "dispatcher-redistributor"));
     this.thread.setDaemon(true);
   }
 

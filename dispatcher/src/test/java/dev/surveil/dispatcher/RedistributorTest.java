@@ -3,12 +3,16 @@ package dev.surveil.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
+import dev.surveil.testing.LogRecorder;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -74,5 +78,29 @@ class RedistributorTest {
     assertThat(runners.sent.poll(10, TimeUnit.SECONDS)).isNotNull();
     runners.answer(A, Reply.OK);
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.assignments().containsKey(C1));
+  }
+
+  @Test
+  void anErrorInTheRedistributorEndsTheDispatcherRatherThanStallingTheQueue() throws Exception {
+    BlockingQueue<Integer> exits = new ArrayBlockingQueue<>(1);
+    try (LogRecorder logs = LogRecorder.record(UncaughtExceptions.class.getName())) {
+      UncaughtExceptions.install("dispatcher", exits::add);
+      RunnerPool failingPool = new RunnerPool();
+      Redistributor failing = new Redistributor(failingPool, (runner, request) -> {
+        throw new StackOverflowError("a bug");
+      });
+      failingPool.register(A);
+      failingPool.enqueue(C1);
+      try {
+        failing.start();
+
+        assertThat(exits.poll(10, TimeUnit.SECONDS)).isEqualTo(UncaughtExceptions.EXIT_STATUS);
+        assertThat(logs.awaitLine("ERROR thread dispatcher-redistributor ended by an uncaught"
+            + " exception; dispatcher cannot work without it")).isNotNull();
+      } finally {
+        UncaughtExceptions.uninstall();
+        failing.close();
+      }
+    }
   }
 }

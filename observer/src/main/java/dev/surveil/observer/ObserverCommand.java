@@ -9,6 +9,7 @@ import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.StartupException;
 import dev.surveil.cli.Verbosity;
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.Secret;
 import dev.surveil.storage.FolderInUseException;
@@ -90,6 +91,7 @@ public final class ObserverCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    UncaughtExceptions.install("observer", System::exit);
     ObserverCommand command = new ObserverCommand(true);
     System.exit(CommandRunner.commandLine(command, command::verbose).execute(args));
   }

@@ -1,5 +1,6 @@
 package dev.surveil.observer;
 
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.time.Backoff;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -30,7 +31,7 @@ final class PollingThread {
     this.poll = poll;
     this.schedule = schedule;
     this.interval = interval;
-    this.thread = new Thread(this::run, NAME);
+    this.thread = UncaughtExceptions.essential(new Thread(this::run, NAME));
     thread.setDaemon(true);
   }
 

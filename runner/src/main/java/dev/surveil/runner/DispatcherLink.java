@@ -1,6 +1,7 @@
 package dev.surveil.runner;
 
 import dev.surveil.cli.DurationConverter;
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
@@ -90,7 +91,8 @@ final class DispatcherLink implements AutoCloseable {
     this.courier = new ReportCourier(outbox, dispatcher, ticker, backoff, refusals);
     this.statusChecks = new StatusSchedule(contact, checkInterval, ticker);
     this.signal = new LinkSignal(ticker);
-    this.thread = new Thread(this::loop, "runner-dispatcher-link");
+    this.thread = UncaughtExceptions.essential(
+        new Thread(this::loop, "runner-dispatcher-link"));
     thread.setDaemon(true);
   }
 

@@ -9,6 +9,7 @@ import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.StartupException;
 import dev.surveil.cli.Verbosity;
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
 import dev.surveil.runner.execution.ShellCommandExecutor;
@@ -100,6 +101,7 @@ public final class RunnerCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    UncaughtExceptions.install("runner", System::exit);
     RunnerCommand command = new RunnerCommand(true);
     int exitCode = CommandRunner.commandLine(command, () -> command.verbosity.verbose())
         .execute(args);
