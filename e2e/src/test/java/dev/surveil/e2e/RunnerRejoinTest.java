@@ -49,6 +49,7 @@ class RunnerRejoinTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private DispatcherService dispatcher;
   private RunnerService runner;
+  private RepositoryCheckout checkout;
 
   @AfterEach
   void tearDown() {
@@ -59,6 +60,9 @@ class RunnerRejoinTest {
       }
     } finally {
       try {
+        if (checkout != null) {
+          checkout.close(); // releases the clone's lock
+        }
         if (dispatcher != null) {
           dispatcher.close();
         }
@@ -95,7 +99,7 @@ class RunnerRejoinTest {
     dispatcher = startDispatcher(0);
     int port = dispatcher.localAddress().getPort();
     HostAndPort address = new HostAndPort("127.0.0.1", port);
-    RepositoryCheckout checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
+    checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
     runner = new RunnerService(
         new RunnerSettings("127.0.0.1", PortRange.of(0), address, Duration.ofSeconds(10)),
         checkout, this::test, Ticker.SYSTEM);
