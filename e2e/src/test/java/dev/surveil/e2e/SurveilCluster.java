@@ -79,12 +79,23 @@ final class SurveilCluster implements AutoCloseable {
    * it listens: the dispatcher may be down.
    */
   SurveilProcess startRunnerUnregistered(String name, String... extraArgs) {
+    return startRunnerFor(dispatcherAddress(), "127.0.0.1", name, extraArgs);
+  }
+
+  /**
+   * Starts (or restarts) a runner with its own clone, made the first time, that listens on
+   * {@code host} and reports to {@code dispatcher} (e.g. a chapter-style dispatcher in the test
+   * JVM, which needs {@code localhost}: it reads {@code 127.0.0.1} as {@code 127}); waits only
+   * until it listens.
+   */
+  SurveilProcess startRunnerFor(String dispatcher, String host, String name,
+      String... extraArgs) {
     Path clone = repo.root().resolve(name);
     if (!Files.exists(clone)) {
       repo.cloneTo(name);
     }
-    List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port", "0",
-        "--dispatcher-server", dispatcherAddress()));
+    List<String> args = new ArrayList<>(List.of("--host", host, "--port", "0",
+        "--dispatcher-server", dispatcher));
     args.addAll(List.of(extraArgs));
     args.add(clone.toString());
     SurveilProcess runner = start("runner", name, args);
@@ -97,11 +108,16 @@ final class SurveilCluster implements AutoCloseable {
    * observes. Its push-trigger port is ephemeral: see {@link #notifyObserver}.
    */
   SurveilProcess startObserver(String pollInterval, String... extraArgs) {
+    return startObserverFor(dispatcherAddress(), pollInterval, extraArgs);
+  }
+
+  /** As {@link #startObserver}, dispatching to {@code dispatcher} (e.g. one in the test JVM). */
+  SurveilProcess startObserverFor(String dispatcher, String pollInterval, String... extraArgs) {
     Path clone = repo.root().resolve("observer-clone");
     if (!Files.exists(clone)) {
       repo.cloneTo("observer-clone");
     }
-    List<String> args = new ArrayList<>(List.of("--dispatcher-server", dispatcherAddress(),
+    List<String> args = new ArrayList<>(List.of("--dispatcher-server", dispatcher,
         "--poll-interval", pollInterval, "--notify-port", "0"));
     args.addAll(List.of(extraArgs));
     args.add(clone.toString());
