@@ -3,6 +3,7 @@ package dev.surveil.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Every commit must end with exactly one result file, and the right one: each commit adds a test
  * class, so its report names that class and counts its own number of tests.
  *
- * <p>The schedule comes from a seed, printed at the start; rerun a failure with
- * {@code -Dsurveil.chaos.seed=<seed>}. Kills are triggered by events (the n-th test run
- * starting, the n-th result stored), not by timers.
+ * <p>The schedule comes from a seed, new each run and printed at the start; replay a run with
+ * {@code -Dchaos.seed=<seed>} (the older {@code -Dsurveil.chaos.seed} works too). Kills are
+ * triggered by events (the n-th test run starting, the n-th result stored), not by timers.
  */
 @ExtendWith(ClusterExtension.class)
 class ChaosIT {
@@ -35,8 +36,8 @@ class ChaosIT {
   @Timeout(180)
   void everyCommitGetsExactlyOneCorrectResultWhateverIsKilled(SurveilCluster cluster)
       throws Exception {
-    long seed = Long.getLong("surveil.chaos.seed", 20261122L);
-    System.out.println("ChaosIT seed=" + seed + " (rerun with -Dsurveil.chaos.seed=" + seed + ")");
+    long seed = seed();
+    System.out.println("ChaosIT seed=" + seed + " (replay with -Dchaos.seed=" + seed + ")");
     Random random = new Random(seed);
 
     cluster.startDispatcher();
@@ -90,6 +91,12 @@ class ChaosIT {
     assertThat(cluster.resultFiles())
         .containsExactlyInAnyOrderElementsOf(testsPerCommit.keySet());
     assertThat(observer.isAlive()).isTrue();
+  }
+
+  /** The seed given with {@code -Dchaos.seed} (or {@code -Dsurveil.chaos.seed}), else a new one. */
+  private static long seed() {
+    Long given = Long.getLong("chaos.seed", Long.getLong("surveil.chaos.seed"));
+    return given != null ? given : new SecureRandom().nextLong();
   }
 
   /** Commit {@code i} adds a passing test class {@code Commit<i>Test} and a test delay. */
