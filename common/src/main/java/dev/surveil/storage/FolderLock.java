@@ -86,7 +86,8 @@ public final class FolderLock implements AutoCloseable {
    *
    * @param folder the folder as the user named it, for the message of a refusal
    * @throws FolderInUseException if another process, or another holder in this JVM, has it
-   * @throws IOException if the lock file cannot be created or written
+   * @throws IOException if the lock file cannot be created or written; its message names the
+   *     operation, the file and the system's reason ({@link FileProblem})
    */
   public static FolderLock acquire(Path folder, Path lockFile, String program)
       throws IOException {
@@ -94,8 +95,15 @@ public final class FolderLock implements AutoCloseable {
       Files.createFile(lockFile); // opens no descriptor of an existing file
     } catch (FileAlreadyExistsException e) {
       // the usual case: a lock file made by an earlier start
+    } catch (IOException e) {
+      throw FileProblem.failure("create lock file", lockFile, e);
     }
-    Object key = identity(lockFile);
+    Object key;
+    try {
+      key = identity(lockFile);
+    } catch (IOException e) {
+      throw FileProblem.failure("read the attributes of lock file", lockFile, e);
+    }
     synchronized (HELD) {
       Holder holder = HELD.get(key);
       if (holder != null) {
@@ -110,8 +118,12 @@ public final class FolderLock implements AutoCloseable {
 
   private static FolderLock lock(Path folder, Path lockFile, Object key, String program)
       throws IOException {
-    FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw FileProblem.failure("open lock file", lockFile, e);
+    }
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -119,15 +131,18 @@ public final class FolderLock implements AutoCloseable {
       // This JVM locked the file outside this class. The channel stays open: closing it would
       // release that lock too.
       throw new FolderInUseException(folder, program, Optional.of(Holder.self(program)));
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException e) {
+      channel.close();
+      throw FileProblem.failure("lock", lockFile, e);
+    } catch (RuntimeException e) {
       channel.close();
       throw e;
     }
     try {
       if (lock == null) {
-        throw new FolderInUseException(folder, program, readHolder(channel));
+        throw new FolderInUseException(folder, program, readHolder(lockFile, channel));
       }
-      writeHolder(channel, Holder.self(program));
+      writeHolder(lockFile, channel, Holder.self(program));
       return new FolderLock(lockFile, key, channel);
     } catch (IOException | RuntimeException e) {
       channel.close(); // releases the lock if this channel took it, and nobody else's
@@ -141,20 +156,31 @@ public final class FolderLock implements AutoCloseable {
     return key != null ? key : lockFile.toRealPath();
   }
 
-  private static Optional<Holder> readHolder(FileChannel channel) throws IOException {
+  private static Optional<Holder> readHolder(Path lockFile, FileChannel channel)
+      throws IOException {
     ByteBuffer bytes = ByteBuffer.allocate(MAX_HOLDER_BYTES);
-    while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) > 0) {
-      // read until the buffer is full or the file ends
+    try {
+      while (bytes.hasRemaining() && channel.read(bytes, bytes.position()) > 0) {
+        // read until the buffer is full or the file ends
+      }
+    } catch (IOException e) {
+      throw FileProblem.failure("read lock file", lockFile, e);
     }
     bytes.flip();
     return Holder.parse(StandardCharsets.UTF_8.decode(bytes).toString());
   }
 
-  private static void writeHolder(FileChannel channel, Holder holder) throws IOException {
-    channel.truncate(0);
-    ByteBuffer bytes = StandardCharsets.UTF_8.encode(holder.format() + "\n");
-    while (bytes.hasRemaining()) {
-      channel.write(bytes, bytes.position());
+  private static void writeHolder(Path lockFile, FileChannel channel, Holder holder)
+      throws IOException {
+    try {
+      // overwrite, then cut: on a full disk the old holder's block takes the new one
+      ByteBuffer bytes = StandardCharsets.UTF_8.encode(holder.format() + "\n");
+      while (bytes.hasRemaining()) {
+        channel.write(bytes, bytes.position());
+      }
+      channel.truncate(bytes.limit());
+    } catch (IOException e) {
+      throw FileProblem.failure("write lock file", lockFile, e);
     }
   }
 

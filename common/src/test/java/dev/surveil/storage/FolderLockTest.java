@@ -3,6 +3,7 @@ package dev.surveil.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.surveil.testing.FailingFolder;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +39,33 @@ class FolderLockTest {
 
   private FolderLock lock(String program) throws IOException {
     return FolderLock.acquire(folder, folder.resolve(FILE), program);
+  }
+
+  @Test
+  void aLockThatCannotBeWrittenSaysWhichStepFailedOnWhichFileAndWhy() {
+    try (FailingFolder failing = FailingFolder.create(folder.resolve("results"))) {
+      Path lockFile = failing.path().resolve(FILE);
+      failing.startFailing();
+
+      // a full disk still takes an empty file, but not the holder's line
+      assertThatThrownBy(() -> FolderLock.acquire(failing.path(), lockFile, "dispatcher"))
+          .isInstanceOf(IOException.class).isNotInstanceOf(FolderInUseException.class)
+          .message().matches("cannot (create|write) lock file " + Pattern.quote(lockFile
+              + ": " + failing.reason()));
+    }
+  }
+
+  @Test
+  void aHolderWritesItsLineOverTheOldOneSoAFullDiskDoesNotStopARestart() throws Exception {
+    try (FailingFolder failing = FailingFolder.create(folder.resolve("results"))) {
+      Path lockFile = failing.path().resolve(FILE);
+      FolderLock.acquire(failing.path(), lockFile, "a-long-program-name").close();
+      failing.startFailing();
+
+      try (FolderLock again = FolderLock.acquire(failing.path(), lockFile, "dispatcher")) {
+        assertThat(lockFile).hasContent("dispatcher pid " + PID + "\n");
+      }
+    }
   }
 
   @Test

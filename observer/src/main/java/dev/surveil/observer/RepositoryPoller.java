@@ -81,7 +81,7 @@ public final class RepositoryPoller implements AutoCloseable {
       throw e;
     } catch (IOException e) {
       git.close();
-      throw unusable(path, "cannot lock it: " + FileProblem.describe(e));
+      throw unusable(path, FileProblem.describe(e));
     }
   }
 

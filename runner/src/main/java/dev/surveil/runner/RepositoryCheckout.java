@@ -99,7 +99,7 @@ public final class RepositoryCheckout implements AutoCloseable {
     } catch (FolderInUseException e) {
       throw e;
     } catch (IOException e) {
-      throw new IOException(problem(directory, "cannot lock it: " + FileProblem.describe(e)), e);
+      throw new IOException(problem(directory, FileProblem.describe(e)), e);
     }
   }
 
