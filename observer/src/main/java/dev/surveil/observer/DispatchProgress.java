@@ -63,8 +63,8 @@ final class DispatchProgress {
     try {
       file.write(commit);
     } catch (IOException e) {
-      log.warn("could not write state file {} ({}); if the observer restarts now, it dispatches"
-          + " commit {} again", file.path(), e.getMessage(), commit);
+      log.warn("{}; if the observer restarts now, it dispatches commit {} again",
+          e.getMessage(), commit);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.surveil.observer;
 
 import dev.surveil.protocol.CommitId;
+import dev.surveil.storage.FileProblem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -57,7 +58,7 @@ final class ObserverStateFile {
       }
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      warnDamaged("cannot read it: " + e.getMessage());
+      warnDamaged(FileProblem.describe("read", file, e));
       return Optional.empty();
     }
     try {
@@ -73,17 +74,27 @@ final class ObserverStateFile {
         reason);
   }
 
-  /** Replaces the file's content with {@code commit}, durably and atomically. */
+  /**
+   * Replaces the file's content with {@code commit}, durably and atomically.
+   *
+   * @throws IOException naming the file, the operation and the system's reason; the file keeps
+   *     its old content then
+   */
   void write(CommitId commit) throws IOException {
     ByteBuffer bytes = StandardCharsets.UTF_8.encode(commit.value() + "\n");
-    try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-      while (bytes.hasRemaining()) {
-        channel.write(bytes);
+    try {
+      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+        channel.force(true);
       }
-      channel.force(true);
+      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw FileProblem.failure("write state file", file, e);
     }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     forceDirectory();
     log.debug("state file={} commit={}", file, commit);
   }

@@ -1,10 +1,13 @@
 package dev.surveil.observer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.testing.FailingFolder;
 import dev.surveil.testing.LogRecorder;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +70,21 @@ class ObserverStateFileTest {
     assertThat(file.read()).isEmpty();
     assertThat(logs.messages(Level.WARN)).singleElement().asString()
         .contains("is damaged (longer than 256 bytes)");
+  }
+
+  @Test
+  void aWriteThatFailsSaysWhichFileAndWhyAndKeepsTheOldContent() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(gitDir.resolve("clone.git"))) {
+      ObserverStateFile state = new ObserverStateFile(folder.path());
+      state.write(new CommitId("abcd1234"));
+      folder.startFailing();
+
+      assertThatThrownBy(() -> state.write(COMMIT)).isInstanceOf(IOException.class)
+          .hasMessageStartingWith("cannot write state file " + state.path() + ": "
+              + folder.reason());
+
+      assertThat(state.read()).contains(new CommitId("abcd1234"));
+    }
   }
 
   @Test

@@ -2,10 +2,12 @@ package dev.surveil.runner;
 
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Results;
+import dev.surveil.storage.FileProblem;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,18 +47,25 @@ final class ReportOutbox {
    * Opens the outbox in {@code folder}, creating it if needed: removes temporary files a killed
    * runner left and loads every report, oldest file first.
    *
-   * @throws IOException if the folder cannot be created or listed
+   * @throws IOException if the folder cannot be created or listed, or a temporary file removed;
+   *     the message names the operation, the file and the system's reason
    */
   static ReportOutbox open(Path folder) throws IOException {
-    Files.createDirectories(folder);
+    try {
+      Files.createDirectories(folder);
+    } catch (IOException e) {
+      throw FileProblem.failure("create outbox folder", folder, e);
+    }
     List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-      for (Path file : entries) {
-        if (file.getFileName().toString().startsWith(".")) {
+    for (Path file : list(folder)) {
+      if (file.getFileName().toString().startsWith(".")) {
+        try {
           Files.deleteIfExists(file);
-        } else {
-          files.add(file);
+        } catch (IOException e) {
+          throw FileProblem.failure("remove unfinished report", file, e);
         }
+      } else {
+        files.add(file);
       }
     }
     files.sort(Comparator.comparing(ReportOutbox::modified).thenComparing(Path::getFileName));
@@ -71,6 +80,18 @@ final class ReportOutbox {
       log.info("found {} undelivered report(s) in {}", reports.size(), folder);
     }
     return new ReportOutbox(folder, reports);
+  }
+
+  private static List<Path> list(Path folder) throws IOException {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+      entries.forEach(files::add);
+    } catch (DirectoryIteratorException e) {
+      throw FileProblem.failure("list outbox folder", folder, e.getCause());
+    } catch (IOException e) {
+      throw FileProblem.failure("list outbox folder", folder, e);
+    }
+    return files;
   }
 
   private static FileTime modified(Path file) {
@@ -88,7 +109,7 @@ final class ReportOutbox {
     } catch (IllegalArgumentException e) {
       log.warn("ignoring {}: not named by a commit id", file);
     } catch (IOException e) {
-      log.warn("ignoring {}: cannot read it: {}", file, e.toString());
+      log.warn("ignoring a report: {}", FileProblem.describe("read report", file, e));
     }
     return null;
   }
@@ -109,8 +130,9 @@ final class ReportOutbox {
     try {
       write(results);
     } catch (IOException e) {
-      log.error("cannot write the report of commit {} to {}: {}; keeping it in memory only",
-          results.commit(), folder, e.toString());
+      log.error("{}; keeping the report of commit {} in memory only (a restart would lose it)",
+          FileProblem.describe("write report", folder.resolve(results.commit().value()), e),
+          results.commit());
     }
   }
 
@@ -175,7 +197,7 @@ final class ReportOutbox {
       Files.deleteIfExists(file);
     } catch (IOException e) {
       // delivering it again after a restart is harmless: the dispatcher keeps the first result
-      log.warn("cannot delete delivered report {}: {}", file, e.toString());
+      log.warn("{}", FileProblem.describe("delete delivered report", file, e));
     }
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Results;
+import dev.surveil.testing.FailingFolder;
+import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -89,5 +91,23 @@ class ReportOutboxTest {
     assertThat(outbox.oldest()).contains(SECOND);
     assertThat(outbox.size()).isEqualTo(2);
     assertThat(folder().resolve(FIRST.commit().value())).hasContent("tested again\n");
+  }
+
+  @Test
+  void aReportThatCannotBeWrittenIsKeptInMemoryAndTheErrorSaysWhereAndWhy() throws Exception {
+    try (FailingFolder failing = FailingFolder.create(folder());
+        LogRecorder logs = LogRecorder.record(ReportOutbox.class.getName())) {
+      ReportOutbox outbox = ReportOutbox.open(failing.path());
+      failing.startFailing();
+
+      outbox.put(FIRST);
+
+      assertThat(outbox.oldest()).contains(FIRST);
+      assertThat(logs.lines()).singleElement().asString()
+          .startsWith("ERROR cannot write report "
+              + failing.path().resolve(FIRST.commit().value()) + ": " + failing.reason())
+          .endsWith("; keeping the report of commit " + FIRST.commit()
+              + " in memory only (a restart would lose it)");
+    }
   }
 }
