@@ -10,6 +10,10 @@ import dev.surveil.protocol.Request;
  */
 @FunctionalInterface
 public interface MessageHandler {
-  /** Handles one request and returns the reply to send. */
+  /**
+   * Handles one request and returns the reply to send, or {@code null} to close the connection
+   * without a reply: the request was not done, and a client takes that as a refusal and may send
+   * it again (the dispatcher does this when it cannot write the change down).
+   */
   Reply handle(Request request);
 }

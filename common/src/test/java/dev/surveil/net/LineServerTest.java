@@ -209,6 +209,17 @@ class LineServerTest {
   }
 
   @Test
+  void closesWithoutAReplyWhenTheHandlerGivesNone() throws Exception {
+    LineServer server = start(request -> request instanceof Results ? null : Reply.OK,
+        ServerOptions.DEFAULT);
+
+    assertThatThrownBy(() -> client.send(address(server), new Results(COMMIT, "report")))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessageEndingWith("without a reply");
+    assertThat(client.send(address(server), new Status())).isEqualTo(Reply.OK);
+  }
+
+  @Test
   void closeIsIdempotentClosesOpenConnectionsAndStopsThreads() throws Exception {
     LineServer server = start(ServerOptions.DEFAULT);
     // connected but silent: the server waits for its request until the deadline

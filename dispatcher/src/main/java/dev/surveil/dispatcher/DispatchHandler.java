@@ -17,7 +17,10 @@ import org.slf4j.MDC;
 
 /**
  * The dispatcher's answers to observers and runners. Replies at once and never waits for a free
- * runner: a dispatched commit is queued, and the {@link Redistributor} hands it out. Thread-safe.
+ * runner: a dispatched commit is queued, and the {@link Redistributor} hands it out. A request
+ * whose change cannot be written (the results folder or the journal fails: the
+ * {@link StorageHealth} logs why) gets no reply: the connection is closed, and the sender keeps
+ * what it sent and sends it again later. Thread-safe.
  */
 final class DispatchHandler implements MessageHandler {
   private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
@@ -30,8 +33,19 @@ final class DispatchHandler implements MessageHandler {
     this.results = results;
   }
 
+  /** The reply, or {@code null} (close without one) if the change could not be written. */
   @Override
   public Reply handle(Request request) {
+    try {
+      return answer(request);
+    } catch (UncheckedIOException e) {
+      log.debug("{} not done, closing without a reply: {}", request.command().token(),
+          e.getMessage());
+      return null;
+    }
+  }
+
+  private Reply answer(Request request) {
     if (request instanceof Status) {
       return Reply.OK;
     } else if (request instanceof Dispatch dispatch) {
@@ -56,8 +70,10 @@ final class DispatchHandler implements MessageHandler {
         return Reply.NO_RUNNERS;
       }
       RunnerPool.Enqueued outcome = pool.enqueue(commit);
+      // acknowledged only once a restarted dispatcher would still know it, even when it was
+      // queued by an earlier dispatch whose sync failed
+      pool.sync();
       if (outcome == RunnerPool.Enqueued.QUEUED) {
-        pool.sync(); // acknowledged only once a restarted dispatcher would still know it
         log.info("queued commit {}", commit);
       } else {
         log.info("commit {} is already {}; not queued again", commit,
@@ -83,8 +99,9 @@ final class DispatchHandler implements MessageHandler {
       try {
         stored = results.store(commit, result.report());
       } catch (UncheckedIOException e) {
-        // Not stored: test it again rather than leave it assigned to a runner that is idle.
-        pool.requeue(commit);
+        // Not stored, and no reply: the runner keeps its report and sends it again later, so
+        // the commit stays with it; testing it again would only make another report to store.
+        pool.reportWaits(commit);
         throw e;
       }
       Optional<HostAndPort> runner = pool.complete(commit);

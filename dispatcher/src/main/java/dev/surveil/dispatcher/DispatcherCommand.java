@@ -73,7 +73,7 @@ public final class DispatcherCommand implements Callable<Integer> {
     DispatcherService.Config config = new DispatcherService.Config(address, resultsDir,
         heartbeatInterval, heartbeatTimeout, auth.serverOptions(ServerOptions.DEFAULT),
         auth.signer());
-    DispatcherService service = open(config, resultsDirExists);
+    DispatcherService service = open(config);
     auth.warnIfUnauthenticated("dispatcher", host);
     service.start();
     ShutdownHook.install("dispatcher", service::close, Duration.ofSeconds(15));
@@ -82,7 +82,7 @@ public final class DispatcherCommand implements Callable<Integer> {
   }
 
   /** Binds the port, then locks and reads the results folder; each failure is one line. */
-  private DispatcherService open(DispatcherService.Config config, boolean resultsDirExisted) {
+  private DispatcherService open(DispatcherService.Config config) {
     try {
       return new DispatcherService(config);
     } catch (FolderInUseException e) {
@@ -91,9 +91,9 @@ public final class DispatcherCommand implements Callable<Integer> {
       throw ListenFailure.describe("--host", host, "--port", port, e,
           "is another dispatcher running? Use --port to pick another");
     } catch (IOException e) {
-      String reason = (resultsDirExisted ? "" : "cannot create it: ") + FileProblem.describe(e);
+      // the message names the operation and the file: cannot create lock file …: Permission…
       throw StartupException.failure(StartupException.option("--results-dir", resultsDir,
-          reason), e);
+          FileProblem.describe(e)), e);
     }
   }
 

@@ -6,10 +6,12 @@ import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.RequestSigner;
+import dev.surveil.storage.FileProblem;
 import dev.surveil.storage.FolderInUseException;
 import dev.surveil.storage.FolderLock;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -63,6 +65,8 @@ public final class DispatcherService implements AutoCloseable {
   private final RunnerPool pool;
   private final ExecutorService pingExecutor;
   private final ResultStore results;
+  private final StorageHealth storage;
+  private final StorageProbe probe;
   private final LineServer server;
   private final Redistributor redistributor;
   private final HeartbeatMonitor heartbeat;
@@ -77,7 +81,8 @@ public final class DispatcherService implements AutoCloseable {
    *
    * @throws java.net.BindException if the address is in use or not this machine's
    * @throws FolderInUseException if another dispatcher has the results folder
-   * @throws IOException if the results folder cannot be created, locked or read
+   * @throws IOException if the results folder cannot be created, locked, read or its journal
+   *     rewritten; the message names the operation, the file and the system's reason
    */
   public DispatcherService(Config config) throws IOException {
     this(config, Opened.open(config));
@@ -87,6 +92,8 @@ public final class DispatcherService implements AutoCloseable {
     this.config = config;
     this.folderLock = opened.lock();
     this.results = opened.results();
+    this.storage = opened.storage();
+    this.probe = new StorageProbe(results, storage, StorageProbe.INTERVAL);
     this.journal = opened.journal();
     this.pool = opened.pool();
     LineClient client = new LineClient(config.heartbeatTimeout(), config.heartbeatTimeout(),
@@ -97,29 +104,38 @@ public final class DispatcherService implements AutoCloseable {
         new SynchronousQueue<>(), new NamedThreadFactory("dispatcher-ping", true));
     this.server = new LineServer("dispatcher", opened.socket(),
         new DispatchHandler(pool, results), config.serverOptions(), Ticker.SYSTEM);
-    this.redistributor = new Redistributor(pool, runners);
+    this.redistributor = new Redistributor(pool, runners, storage);
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
         config.heartbeatInterval());
   }
 
   /** What the constructor opens, in this order; a failed step closes what came before it. */
-  private record Opened(ServerSocket socket, FolderLock lock, ResultStore results,
-      JournalFile journal, RunnerPool pool) {
+  private record Opened(ServerSocket socket, FolderLock lock, StorageHealth storage,
+      ResultStore results, JournalFile journal, RunnerPool pool) {
     static Opened open(Config config) throws IOException {
       ServerSocket socket = LineServer.bind(config.bindAddress());
       FolderLock lock = null;
       JournalFile journal = null;
       try {
         Path dir = config.resultsDir();
-        Files.createDirectories(dir);
+        try {
+          Files.createDirectories(dir);
+        } catch (IOException e) {
+          throw FileProblem.failure("create folder", dir, e);
+        }
         lock = FolderLock.acquire(dir, dir.resolve(LOCK_FILE), "dispatcher");
-        ResultStore results = new ResultStore(dir);
-        journal = JournalFile.open(results.dir());
-        return new Opened(socket, lock, results, journal, recover(journal, results));
+        StorageHealth storage = new StorageHealth(dir.toAbsolutePath().normalize(),
+            Ticker.SYSTEM);
+        ResultStore results = new ResultStore(dir, storage);
+        journal = JournalFile.open(results.dir(), storage);
+        return new Opened(socket, lock, storage, results, journal, recover(journal, results));
       } catch (IOException | RuntimeException e) {
         closeQuietly(journal, e);
         closeQuietly(lock, e);
         closeQuietly(socket, e);
+        if (e instanceof UncheckedIOException journalFailed) {
+          throw journalFailed.getCause(); // say why, as for the other steps
+        }
         throw e;
       }
     }
@@ -155,6 +171,8 @@ public final class DispatcherService implements AutoCloseable {
 
   /** Starts accepting on the bound port, redistributing and heartbeating. */
   public void start() throws IOException {
+    storage.start();
+    probe.start();
     server.start();
     redistributor.start();
     heartbeat.start();
@@ -182,7 +200,7 @@ public final class DispatcherService implements AutoCloseable {
       return;
     }
     RuntimeException failure = null;
-    for (AutoCloseable part : new AutoCloseable[] {server, redistributor, heartbeat}) {
+    for (AutoCloseable part : new AutoCloseable[] {server, redistributor, heartbeat, probe}) {
       try {
         part.close();
       } catch (InterruptedException e) {

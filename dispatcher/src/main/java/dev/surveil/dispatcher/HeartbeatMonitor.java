@@ -6,6 +6,7 @@ import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -99,7 +100,14 @@ final class HeartbeatMonitor implements AutoCloseable {
   }
 
   private void evict(HostAndPort runner, String problem) {
-    Optional<RunnerPool.Removed> removed = pool.remove(runner);
+    Optional<RunnerPool.Removed> removed;
+    try {
+      removed = pool.remove(runner);
+    } catch (UncheckedIOException e) {
+      // the storage health has logged why; the next ping that fails tries again
+      log.debug("cannot remove runner {} now: {}", runner, e.getMessage());
+      return;
+    }
     if (removed.isEmpty()) {
       return;
     }

@@ -1,5 +1,7 @@
 package dev.surveil.dispatcher;
 
+import dev.surveil.storage.FileProblem;
+import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,10 +21,14 @@ import org.slf4j.LoggerFactory;
  * The dispatcher's journal on disk: a text file of {@link PoolChange} lines, one per change,
  * appended and forced to disk before the dispatcher acknowledges a commit. It is rewritten as a
  * snapshot of the live state at start-up and whenever it has grown to several times that, so it
- * does not grow without bound. Thread-safe.
+ * does not grow without bound. Every write that fails is reported to the {@link StorageHealth}
+ * and thrown, naming the file, the operation and the system's reason. Thread-safe.
  *
- * <p>A crash can leave the last line cut short; {@link #open} drops such a line. A line that
- * cannot be parsed anywhere else means the file was damaged; it is skipped with a warning.
+ * <p>A crash can leave the last line cut short; {@link #open} drops such a line, and so does the
+ * next append after a write that failed half-way (a full disk): the file only ever gains whole
+ * lines. A line that cannot be parsed anywhere else means the file was damaged; it is skipped
+ * with a warning. A rewrite that fails (a full disk again) leaves the old file as it was, and
+ * appends go on into it.
  */
 final class JournalFile implements Journal, AutoCloseable {
   /** The journal's name in the results folder; the leading dot keeps it out of {@code ls}. */
@@ -33,24 +39,51 @@ final class JournalFile implements Journal, AutoCloseable {
 
   private final Path file;
   private final List<PoolChange> recovered;
+  private final StorageHealth health;
   private volatile FileChannel channel; // replaced by compact(); guarded by this for writes
   private int lines; // guarded by this
+  private long length; // guarded by this: the bytes of the whole lines in the file
+  private boolean torn; // guarded by this: the file may hold more than its whole lines
 
-  private JournalFile(Path file, List<PoolChange> recovered) throws IOException {
+  private JournalFile(Path file, Recovered read, StorageHealth health) throws IOException {
     this.file = file;
-    this.recovered = List.copyOf(recovered);
-    this.lines = recovered.size();
-    this.channel = openForAppend(file);
+    this.recovered = List.copyOf(read.changes());
+    this.health = health;
+    this.lines = read.changes().size();
+    this.length = read.length();
+    try {
+      this.channel = openForAppend(file);
+      this.torn = channel.size() != length;
+    } catch (IOException e) {
+      throw FileProblem.failure("open journal", file, e);
+    }
   }
 
-  /** Opens (creating if needed) the journal in {@code dir} and reads what it holds. */
+  /** What a journal file held: its changes, and the bytes of its whole lines. */
+  private record Recovered(List<PoolChange> changes, long length) {}
+
+  /** Opens (creating if needed) the journal in {@code dir}, for tests: no one watches it. */
   static JournalFile open(Path dir) throws IOException {
+    return open(dir, new StorageHealth(dir, Ticker.SYSTEM));
+  }
+
+  /**
+   * Opens (creating if needed) the journal in {@code dir} and reads what it holds; every later
+   * write that fails is reported to {@code health}.
+   *
+   * @throws IOException naming the operation, the file and the system's reason
+   */
+  static JournalFile open(Path dir, StorageHealth health) throws IOException {
     Path file = dir.resolve(NAME);
-    List<PoolChange> changes = new ArrayList<>();
+    Recovered read = new Recovered(List.of(), 0);
     if (Files.exists(file)) {
-      changes = read(file);
+      try {
+        read = read(file);
+      } catch (IOException e) {
+        throw FileProblem.failure("read journal", file, e);
+      }
     }
-    return new JournalFile(file, changes);
+    return new JournalFile(file, read, health);
   }
 
   /** The changes the file held when it was opened, oldest first. */
@@ -62,50 +95,61 @@ final class JournalFile implements Journal, AutoCloseable {
     return file;
   }
 
-  private static List<PoolChange> read(Path file) throws IOException {
-    String text = Files.readString(file, StandardCharsets.UTF_8);
+  private static Recovered read(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    int whole = 0; // the bytes up to and with the last newline
+    for (int i = bytes.length - 1; i >= 0; i--) {
+      if (bytes[i] == '\n') {
+        whole = i + 1;
+        break;
+      }
+    }
     List<PoolChange> changes = new ArrayList<>();
-    int start = 0;
-    int end;
-    while ((end = text.indexOf('\n', start)) >= 0) {
-      String line = text.substring(start, end);
-      start = end + 1;
+    String text = new String(bytes, 0, whole, StandardCharsets.UTF_8);
+    for (String line : text.isEmpty() ? new String[0] : text.split("\n")) {
       try {
         changes.add(PoolChange.parse(line));
       } catch (IllegalArgumentException e) {
         log.warn("journal {} has a damaged line; skipping it: {}", file, e.getMessage());
       }
     }
-    if (start < text.length()) {
+    if (whole < bytes.length) {
       log.warn("journal {} ends in a line cut short by a crash; dropping it: '{}'", file,
-          text.substring(start));
+          new String(bytes, whole, bytes.length - whole, StandardCharsets.UTF_8));
     }
-    return changes;
+    return new Recovered(changes, whole);
   }
 
   @Override
   public synchronized void append(PoolChange change) {
     ByteBuffer bytes = StandardCharsets.UTF_8.encode(change.format() + "\n");
+    int size = bytes.remaining();
     try {
+      if (torn) {
+        channel.truncate(length); // what a failed append left: never part of a line
+        torn = false;
+      }
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write journal " + file + ": " + e.getMessage(), e);
+      torn = true; // part of the line may be in the file
+      throw failure("write journal", e);
     }
+    length += size;
     lines++;
   }
 
   @Override
   public void sync() {
     // Not synchronized: appends go on while the disk catches up. A channel closed by compact()
-    // was forced, and its replacement too, before it was closed.
+    // was replaced by one forced before it became the journal.
     try {
       channel.force(false);
     } catch (ClosedChannelException e) {
       log.debug("journal channel replaced while syncing; the rewrite was forced");
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot sync journal " + file + ": " + e.getMessage(), e);
+      throw failure("sync journal", e);
     }
   }
 
@@ -114,34 +158,71 @@ final class JournalFile implements Journal, AutoCloseable {
     return lines > Math.max(MIN_COMPACTION_LINES, 4L * liveChanges);
   }
 
+  /**
+   * Writes the snapshot to a new file through the channel that will append to it, forces it and
+   * renames it over the journal: the channel follows the file, so there is nothing to reopen
+   * after the rename, and a failure before it leaves the old journal and its channel as they
+   * were (the new file is deleted, giving back its space).
+   */
   @Override
   public synchronized void compact(List<PoolChange> snapshot) {
     Path temp = file.resolveSibling(NAME + ".tmp");
+    StringBuilder text = new StringBuilder();
+    snapshot.forEach(change -> text.append(change.format()).append('\n'));
+    ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
+    long size = bytes.remaining();
+    FileChannel replacement = null;
     try {
-      try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE,
-          StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-        StringBuilder text = new StringBuilder();
-        snapshot.forEach(change -> text.append(change.format()).append('\n'));
-        ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
-        while (bytes.hasRemaining()) {
-          out.write(bytes);
-        }
-        out.force(true);
+      Files.deleteIfExists(temp); // left by a crash during an earlier rewrite
+      replacement = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      while (bytes.hasRemaining()) {
+        replacement.write(bytes);
       }
+      replacement.force(true);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
-      forceDirectory(file.getParent());
-      FileChannel old = channel;
-      channel = openForAppend(file);
-      old.close();
-      lines = snapshot.size();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot rewrite journal " + file + ": " + e.getMessage(), e);
+      closeQuietly(replacement);
+      deleteQuietly(temp);
+      throw failure("rewrite journal", e);
     }
+    forceDirectory(file.getParent());
+    FileChannel old = channel;
+    channel = replacement;
+    lines = snapshot.size();
+    length = size;
+    torn = false;
+    closeQuietly(old);
+  }
+
+  private UncheckedIOException failure(String operation, IOException e) {
+    IOException failure = FileProblem.failure(operation, file, e);
+    health.failed(failure.getMessage());
+    return new UncheckedIOException(failure.getMessage(), failure);
   }
 
   private static FileChannel openForAppend(Path file) throws IOException {
     return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.APPEND);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel == null) {
+      return;
+    }
+    try {
+      channel.close();
+    } catch (IOException e) {
+      log.debug("closing a journal channel failed: {}", e.toString());
+    }
+  }
+
+  private static void deleteQuietly(Path temp) {
+    try {
+      Files.deleteIfExists(temp);
+    } catch (IOException e) {
+      log.warn("{}", FileProblem.describe("remove unfinished journal", temp, e));
+    }
   }
 
   /** Makes a rename in {@code dir} durable (on Linux a directory can be opened and forced). */

@@ -6,6 +6,7 @@ import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -16,7 +17,9 @@ import org.slf4j.MDC;
  * The thread that hands pending commits to idle runners with {@code runtest}. It sleeps on the
  * {@link RunnerPool} until there is both a pending commit and an idle runner; when every idle
  * runner answers {@code BUSY} or cannot be reached it backs off (100 ms doubling to 2 s, cut
- * short by any change in the pool). Owns one thread; thread-safe to start and close.
+ * short by any change in the pool). While the results folder cannot be written
+ * ({@link StorageHealth}) it offers nothing: a commit tested then would only make a result that
+ * cannot be stored. Owns one thread; thread-safe to start and close.
  */
 final class Redistributor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Redistributor.class);
@@ -25,11 +28,13 @@ final class Redistributor implements AutoCloseable {
 
   private final RunnerPool pool;
   private final RunnerClient client;
+  private final StorageHealth storage;
   private final Thread thread;
 
-  Redistributor(RunnerPool pool, RunnerClient client) {
+  Redistributor(RunnerPool pool, RunnerClient client, StorageHealth storage) {
     this.pool = pool;
     this.client = client;
+    this.storage = storage;
     this.thread = UncaughtExceptions.essential(
         new Thread(this::run, "dispatcher-redistributor"));
     this.thread.setDaemon(true);
@@ -44,9 +49,17 @@ final class Redistributor implements AutoCloseable {
     try {
       Optional<RunnerPool.Work> work;
       while ((work = pool.takeWork()).isPresent()) {
+        if (!storage.isHealthy()) {
+          storage.awaitHealthy();
+          continue; // the pool may have changed meanwhile
+        }
         boolean placed = false;
         try {
           placed = place(work.get());
+        } catch (UncheckedIOException e) {
+          // the journal could not record the assignment (the storage health has logged why):
+          // the commit stays queued; the runner tests it anyway, and its report is taken
+          log.warn("commit {} stays queued: {}", work.get().commit(), e.getMessage());
         } catch (RuntimeException e) {
           // a bug must not end the only thread that hands out work; log it and go on
           log.error("offering commit {} failed; retrying", work.get().commit(), e);

@@ -5,10 +5,12 @@ import dev.surveil.protocol.CommitId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -37,6 +39,8 @@ final class RunnerPool {
   private final Map<HostAndPort, CommitId> runners = new LinkedHashMap<>();
   private final Deque<CommitId> pending = new ArrayDeque<>();
   private final Map<CommitId, HostAndPort> assigned = new LinkedHashMap<>();
+  // assigned commits whose runner has its report and sends it again (not journaled)
+  private final Set<CommitId> reportsWaiting = new HashSet<>();
   private int rotation;
   private boolean closed;
   private Journal journal; // guarded by lock
@@ -112,14 +116,17 @@ final class RunnerPool {
 
   /**
    * Adds a runner to the pool. A runner that registers again while the pool thinks it is testing
-   * a commit has restarted and lost that run, so the commit goes back to the front of the queue.
+   * a commit has restarted and lost that run, so the commit goes back to the front of the queue;
+   * unless its report {@linkplain #reportWaits waits} with it: then it registers because the
+   * dispatcher refused that report, and nothing changes.
    *
    * @return the commit that was requeued, if any
    */
   Optional<CommitId> register(HostAndPort runner) {
     return withLock(() -> {
-      if (runners.containsKey(runner) && runners.get(runner) == null) {
-        return Optional.<CommitId>empty(); // already registered and idle: nothing changes
+      if (runners.containsKey(runner)
+          && (runners.get(runner) == null || reportsWaiting.contains(runners.get(runner)))) {
+        return Optional.<CommitId>empty(); // already registered, idle or holding its report
       }
       record(PoolChange.register(runner));
       CommitId lost = runners.put(runner, null);
@@ -149,6 +156,7 @@ final class RunnerPool {
       CommitId lost = runners.remove(runner);
       if (lost != null) {
         assigned.remove(lost);
+        reportsWaiting.remove(lost);
         pending.addFirst(lost);
       }
       changed.signalAll();
@@ -184,6 +192,7 @@ final class RunnerPool {
       }
       record(PoolChange.complete(commit));
       pending.remove(commit);
+      reportsWaiting.remove(commit);
       HostAndPort runner = assigned.remove(commit);
       if (runner != null) {
         runners.put(runner, null);
@@ -194,15 +203,33 @@ final class RunnerPool {
   }
 
   /**
-   * Puts a commit being tested back at the front of the queue and frees its runner: its result
-   * could not be stored, so it must be tested again.
+   * Records that the runner testing {@code commit} has sent its report, which could not be
+   * stored: the runner keeps it and sends it again, so the commit stays with that runner, which
+   * gets no other work meanwhile, and a {@link #register} from it changes nothing (a runner that
+   * lost touch with the dispatcher registers again once its reports are refused, keeping them).
+   * Kept in memory only: a restarted dispatcher gets the report again, as a runner delivers
+   * everything once more after the dispatcher has been unreachable.
+   *
+   * @return false if the commit is not assigned (nothing to keep)
    */
+  boolean reportWaits(CommitId commit) {
+    return withLock(() -> {
+      if (!assigned.containsKey(commit)) {
+        return false;
+      }
+      reportsWaiting.add(commit);
+      return true;
+    });
+  }
+
+  /** Puts a commit being tested back at the front of the queue and frees its runner. */
   void requeue(CommitId commit) {
     withLock(() -> {
       if (!assigned.containsKey(commit) && pending.contains(commit)) {
         return null;
       }
       record(PoolChange.requeue(commit));
+      reportsWaiting.remove(commit);
       HostAndPort runner = assigned.remove(commit);
       if (runner != null) {
         runners.put(runner, null);

@@ -1,7 +1,6 @@
 package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
@@ -12,6 +11,9 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.FailingFolder;
+import dev.surveil.testing.FakeTicker;
+import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,20 +74,106 @@ class DispatchHandlerTest {
   }
 
   @Test
-  void aResultThatCannotBeStoredIsNotAcknowledgedAndTheCommitIsTestedAgain() throws Exception {
-    Path results = dir.resolve("results");
-    DispatchHandler broken = new DispatchHandler(pool, new ResultStore(results));
-    broken.handle(new Register("localhost", 8901));
-    broken.handle(new Dispatch(COMMIT));
-    pool.assign(COMMIT, RUNNER);
-    // the results folder is gone and a file is in its way: nothing can be written
-    Files.delete(results);
-    Files.writeString(results, "not a folder");
+  void aResultThatCannotBeStoredGetsNoReplyAndItsCommitStaysWithItsRunner() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
+        Folder storage = new Folder(folder)) {
+      storage.handler.handle(new Register("localhost", 8901));
+      storage.handler.handle(new Dispatch(COMMIT));
+      storage.pool.assign(COMMIT, RUNNER);
+      folder.startFailing();
 
-    assertThatThrownBy(() -> broken.handle(new Results(COMMIT, "report")))
-        .isInstanceOf(java.io.UncheckedIOException.class);
-    assertThat(pool.pending()).containsExactly(COMMIT);
-    assertThat(pool.assignments()).isEmpty();
+      assertThat(storage.handler.handle(new Results(COMMIT, "report"))).isNull();
+
+      assertThat(storage.pool.assignments()).containsEntry(COMMIT, RUNNER);
+      assertThat(storage.pool.pending()).isEmpty();
+      assertThat(folder.path().resolve(COMMIT.value())).doesNotExist();
+      assertThat(storage.health.isHealthy()).isFalse();
+    }
+  }
+
+  @Test
+  void aThousandFailedStoresLeaveTheJournalAsItWasAndAreReportedOnce() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
+        Folder storage = new Folder(folder);
+        LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
+      storage.handler.handle(new Register("localhost", 8901));
+      storage.handler.handle(new Dispatch(COMMIT));
+      storage.pool.assign(COMMIT, RUNNER);
+      storage.health.start();
+      folder.startFailing();
+      byte[] journal = Files.readAllBytes(storage.journal.file());
+
+      for (int attempt = 0; attempt < 1_000; attempt++) {
+        assertThat(storage.handler.handle(new Results(COMMIT, "report " + attempt))).isNull();
+        // a runner whose report is refused registers again: that must not requeue its commit
+        assertThat(storage.handler.handle(new Register("localhost", 8901))).isEqualTo(Reply.OK);
+      }
+
+      byte[] after = Files.readAllBytes(storage.journal.file());
+      System.out.printf("journal after 1,000 failed stores (%s): %d bytes before, %d after%n",
+          folder.reason(), journal.length, after.length);
+      assertThat(after).isEqualTo(journal);
+      assertThat(storage.pool.assignments()).containsEntry(COMMIT, RUNNER);
+      assertThat(storage.pool.pending()).isEmpty();
+      assertThat(logs.linesStartingWith("ERROR")).singleElement().asString()
+          .startsWith("ERROR cannot write result " + folder.path().resolve(COMMIT.value())
+              + ": " + folder.reason());
+      assertThat(logs.linesStartingWith("WARN")).isEmpty();
+    }
+  }
+
+  @Test
+  void aResultResentOnceTheFolderCanBeWrittenIsStoredAndFreesTheRunner() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
+        Folder storage = new Folder(folder)) {
+      storage.handler.handle(new Register("localhost", 8901));
+      storage.handler.handle(new Dispatch(COMMIT));
+      storage.pool.assign(COMMIT, RUNNER);
+      folder.startFailing();
+      assertThat(storage.handler.handle(new Results(COMMIT, "report"))).isNull();
+      folder.stopFailing();
+
+      assertThat(storage.handler.handle(new Results(COMMIT, "report"))).isEqualTo(Reply.OK);
+
+      assertThat(Files.readString(folder.path().resolve(COMMIT.value()))).isEqualTo("report");
+      assertThat(storage.pool.assignments()).isEmpty();
+      assertThat(storage.health.isHealthy()).isTrue();
+    }
+  }
+
+  @Test
+  void aDispatchTheJournalCannotRecordGetsNoReplyAndIsNotQueued() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
+        Folder storage = new Folder(folder)) {
+      storage.handler.handle(new Register("localhost", 8901));
+      storage.journal.close(); // every later write fails
+
+      assertThat(storage.handler.handle(new Dispatch(COMMIT))).isNull();
+
+      assertThat(storage.pool.pending()).isEmpty();
+      assertThat(storage.health.isHealthy()).isFalse();
+    }
+  }
+
+  /** A handler whose results and journal are in one folder, as the dispatcher's are. */
+  private static final class Folder implements AutoCloseable {
+    final StorageHealth health;
+    final JournalFile journal;
+    final RunnerPool pool;
+    final DispatchHandler handler;
+
+    Folder(FailingFolder folder) throws Exception {
+      health = new StorageHealth(folder.path(), new FakeTicker());
+      ResultStore results = new ResultStore(folder.path(), health);
+      journal = JournalFile.open(folder.path(), health);
+      pool = new RunnerPool(journal);
+      handler = new DispatchHandler(pool, results);
+    }
+
+    @Override
+    public void close() throws Exception {
+      journal.close();
+    }
   }
 
   @Test

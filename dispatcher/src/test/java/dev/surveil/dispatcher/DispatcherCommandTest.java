@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ch.qos.logback.classic.Level;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.testing.FailingFolder;
 import dev.surveil.testing.LogRecorder;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,8 +14,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -98,26 +99,43 @@ class DispatcherCommandTest {
     assertThat(runOn(below)).isEqualTo(1);
 
     assertThat(err.toString()).isEqualTo("dispatcher: --results-dir " + below + ": cannot create"
-        + " it: " + below + ": not a directory" + NL);
+        + " folder " + below + ": Not a directory" + NL);
   }
 
   @Test
   void saysTheResultsDirIsNotWritable() throws Exception {
-    Path results = Files.createDirectories(temp.resolve("read-only"));
-    Files.setPosixFilePermissions(results, PosixFilePermissions.fromString("r-xr-xr-x"));
-    try {
-      if (Files.isWritable(results)) {
-        // root may write to any folder but not create files in sysfs, on any Linux
-        results = Path.of("/sys/kernel");
+    try (FailingFolder results = FailingFolder.create(temp.resolve("results"))) {
+      results.startFailing();
+
+      assertThat(runOn(results.path())).isEqualTo(1);
+
+      // a full disk still takes an empty lock file; a read-only folder does not
+      assertThat(err.toString()).matches(Pattern.quote("dispatcher: --results-dir "
+          + results.path() + ": cannot ") + "(create|write) lock file " + Pattern.quote(
+          results.path().resolve(".surveil-lock") + ": " + results.reason() + NL));
+    }
+  }
+
+  @Test
+  void saysWhyItCannotRewriteTheJournalOfAFolderItCannotWriteAndLeavesItAlone()
+      throws Exception {
+    try (FailingFolder results = FailingFolder.create(temp.resolve("results"))) {
+      try (DispatcherService first = new DispatcherService(new DispatcherService.Config(
+          new InetSocketAddress("127.0.0.1", 0), results.path(), Duration.ofSeconds(1),
+          Duration.ofSeconds(2), ServerOptions.DEFAULT))) {
+        first.pool().register(new dev.surveil.net.HostAndPort("127.0.0.1", 8901));
       }
+      Path journal = results.path().resolve(JournalFile.NAME);
+      byte[] before = Files.readAllBytes(journal);
+      results.startFailing();
 
-      assertThat(runOn(results)).isEqualTo(1);
+      assertThat(runOn(results.path())).isEqualTo(1);
 
-      assertThat(err.toString()).isEqualTo("dispatcher: --results-dir " + results
-          + ": permission denied on " + results.resolve(".surveil-lock") + NL);
-    } finally {
-      Files.setPosixFilePermissions(temp.resolve("read-only"),
-          PosixFilePermissions.fromString("rwxr-xr-x"));
+      assertThat(err.toString()).startsWith("dispatcher: --results-dir " + results.path()
+          + ": cannot rewrite journal " + journal + ": " + results.reason()).endsWith(NL)
+          .hasLineCount(1);
+      assertThat(Files.readAllBytes(journal)).isEqualTo(before);
+      assertThat(results.path().resolve(JournalFile.NAME + ".tmp")).doesNotExist();
     }
   }
 

@@ -8,11 +8,17 @@ import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
+import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.testing.LogRecorder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +67,59 @@ class HeartbeatMonitorTest {
     monitor.sweep();
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.runners().isEmpty());
     assertThat(pool.pending()).containsExactly(C1);
+  }
+
+  @Test
+  void aRemovalTheJournalCannotRecordWaitsForALaterPingAndKillsNoThread() throws Exception {
+    FailingJournal journal = new FailingJournal();
+    RunnerPool recorded = new RunnerPool(journal);
+    HeartbeatMonitor watching = new HeartbeatMonitor(recorded, runners, pings,
+        Duration.ofHours(1));
+    try (LogRecorder logs = LogRecorder.record("dev.surveil")) {
+      UncaughtExceptions.install("dispatcher", status -> { });
+      recorded.register(A); // dead
+      journal.failing = true;
+
+      watching.sweep();
+      await().atMost(Duration.ofSeconds(10)).until(() -> journal.refused.get() == 1);
+      assertThat(recorded.runners()).containsExactly(A);
+
+      journal.failing = false;
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        watching.sweep(); // once the first ping has ended
+        assertThat(recorded.runners()).isEmpty();
+      });
+      assertThat(logs.linesStartingWith("ERROR")).isEmpty();
+    } finally {
+      UncaughtExceptions.uninstall();
+      watching.close();
+    }
+  }
+
+  /** A journal whose writes fail while a test says so, as a full disk's would. */
+  private static final class FailingJournal implements Journal {
+    volatile boolean failing;
+    final AtomicInteger refused = new AtomicInteger();
+
+    @Override
+    public void append(PoolChange change) {
+      if (failing) {
+        refused.incrementAndGet();
+        throw new UncheckedIOException("cannot write journal j: No space left on device",
+            new IOException("No space left on device"));
+      }
+    }
+
+    @Override
+    public void sync() {}
+
+    @Override
+    public boolean wantsCompaction(int liveChanges) {
+      return false;
+    }
+
+    @Override
+    public void compact(List<PoolChange> snapshot) {}
   }
 
   @Test

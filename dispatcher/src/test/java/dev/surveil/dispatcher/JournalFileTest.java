@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.testing.FailingFolder;
+import dev.surveil.testing.FakeTicker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +65,71 @@ class JournalFileTest {
     try (JournalFile journal = JournalFile.open(dir)) {
       assertThat(journal.recovered())
           .containsExactly(PoolChange.enqueue(C1), PoolChange.enqueue(C2));
+    }
+  }
+
+  @Test
+  void theNextAppendCutsOffALastLineCutShortByACrash() throws Exception {
+    Files.writeString(dir.resolve(JournalFile.NAME), "enqueue aaaa1111\nassign bbbb",
+        StandardCharsets.UTF_8);
+    try (JournalFile journal = JournalFile.open(dir)) {
+      journal.append(PoolChange.enqueue(C2));
+    }
+    assertThat(Files.readString(dir.resolve(JournalFile.NAME)))
+        .isEqualTo("enqueue aaaa1111\nenqueue bbbb2222\n");
+  }
+
+  @Test
+  void aRewriteThatFailsLeavesTheJournalAsItWasAndAppendsGoOnIntoIt() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("results"))) {
+      StorageHealth health = new StorageHealth(folder.path(), new FakeTicker());
+      Path file = folder.path().resolve(JournalFile.NAME);
+      try (JournalFile journal = JournalFile.open(folder.path(), health)) {
+        journal.append(PoolChange.register(A));
+        journal.append(PoolChange.enqueue(C1));
+        folder.startFailing();
+
+        assertThatThrownBy(() -> journal.compact(List.of(PoolChange.enqueue(C2))))
+            .hasMessageStartingWith("cannot rewrite journal " + file + ": " + folder.reason());
+        assertThat(health.isHealthy()).isFalse();
+        assertThat(folder.path().resolve(JournalFile.NAME + ".tmp")).doesNotExist();
+        journal.append(PoolChange.complete(C1)); // fits the slack of the file's last block
+        journal.sync();
+      }
+      folder.stopFailing();
+      try (JournalFile journal = JournalFile.open(folder.path())) {
+        assertThat(journal.recovered()).containsExactly(PoolChange.register(A),
+            PoolChange.enqueue(C1), PoolChange.complete(C1));
+      }
+    }
+  }
+
+  @Test
+  void aLineAFullDiskCutShortIsRemovedBeforeTheNextOne() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("results"))) {
+      Assumptions.assumeTrue(folder.fault() == FailingFolder.Fault.FULL,
+          "only a full disk cuts a write short: " + folder.fault());
+      Path file = folder.path().resolve(JournalFile.NAME);
+      List<PoolChange> written = new ArrayList<>();
+      try (JournalFile journal = JournalFile.open(folder.path())) {
+        // fill the file's first page until the next line no longer fits in it
+        for (int i = 0; Files.size(file) <= 4096 - 40; i++) {
+          written.add(PoolChange.enqueue(new CommitId(String.format("%08x", i))));
+          journal.append(written.get(i));
+        }
+        folder.startFailing();
+        PoolChange tooLong = PoolChange.enqueue(new CommitId("c".repeat(40)));
+        assertThatThrownBy(() -> journal.append(tooLong))
+            .hasMessage("cannot write journal " + file + ": No space left on device");
+        assertThat(Files.size(file)).as("what the full disk took").isEqualTo(4096);
+        folder.stopFailing();
+        journal.append(PoolChange.enqueue(C2));
+        written.add(PoolChange.enqueue(C2));
+      }
+      try (JournalFile journal = JournalFile.open(folder.path())) {
+        assertThat(journal.recovered()).isEqualTo(written);
+      }
+      assertThat(Files.readString(file)).endsWith("\nenqueue bbbb2222\n");
     }
   }
 

@@ -8,7 +8,9 @@ import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
+import dev.surveil.testing.FakeTicker;
 import dev.surveil.testing.LogRecorder;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -25,7 +27,9 @@ class RedistributorTest {
 
   private final RunnerPool pool = new RunnerPool();
   private final FakeRunners runners = new FakeRunners();
-  private final Redistributor redistributor = new Redistributor(pool, runners);
+  private final StorageHealth storage = new StorageHealth(Path.of("test_results"),
+      new FakeTicker());
+  private final Redistributor redistributor = new Redistributor(pool, runners, storage);
 
   @AfterEach
   void tearDown() throws Exception {
@@ -81,6 +85,24 @@ class RedistributorTest {
   }
 
   @Test
+  void offersNothingWhileResultsCannotBeStoredAndCarriesOnWhenTheyCan() throws Exception {
+    runners.answer(A, Reply.OK);
+    pool.register(A);
+    storage.failed("cannot write result test_results/aaaa1111: No space left on device");
+    pool.enqueue(C1);
+    redistributor.start();
+
+    // it waits on the health, not on a timer: nothing is offered however long this takes
+    assertThat(runners.sent.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(pool.pending()).containsExactly(C1);
+
+    storage.worked();
+    assertThat(runners.sent.poll(10, TimeUnit.SECONDS))
+        .isEqualTo(new FakeRunners.Sent(A, new RunTest(C1)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> pool.assignments().containsKey(C1));
+  }
+
+  @Test
   void anErrorInTheRedistributorEndsTheDispatcherRatherThanStallingTheQueue() throws Exception {
     BlockingQueue<Integer> exits = new ArrayBlockingQueue<>(1);
     try (LogRecorder logs = LogRecorder.record(UncaughtExceptions.class.getName())) {
@@ -88,7 +110,7 @@ class RedistributorTest {
       RunnerPool failingPool = new RunnerPool();
       Redistributor failing = new Redistributor(failingPool, (runner, request) -> {
         throw new StackOverflowError("a bug");
-      });
+      }, storage);
       failingPool.register(A);
       failingPool.enqueue(C1);
       try {

@@ -1,10 +1,15 @@
 package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.protocol.CommitId;
+import dev.surveil.testing.FailingFolder;
+import dev.surveil.testing.FakeTicker;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +89,51 @@ class ResultStoreTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aStoreThatFailsNamesTheResultFileAndTheReasonAndLeavesNothingBehind() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("test_results"))) {
+      StorageHealth health = new StorageHealth(folder.path(), new FakeTicker());
+      ResultStore store = new ResultStore(folder.path(), health);
+      folder.startFailing();
+
+      assertThatThrownBy(() -> store.store(COMMIT, "report\n".repeat(1_000)))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageStartingWith("cannot write result " + folder.path().resolve(COMMIT.value())
+              + ": " + folder.reason());
+      assertThat(health.isHealthy()).isFalse();
+      assertThat(store.has(COMMIT)).isFalse();
+      assertThat(names(folder.path())).noneMatch(name -> name.startsWith(".incoming-"));
+
+      folder.stopFailing();
+      assertThat(store.store(COMMIT, "report")).isTrue();
+      assertThat(health.isHealthy()).isTrue();
+    }
+  }
+
+  @Test
+  void theProbeWritesLikeAStoreAndSaysWhetherTheFolderWouldTakeAResult() throws Exception {
+    try (FailingFolder folder = FailingFolder.create(dir.resolve("test_results"))) {
+      StorageHealth health = new StorageHealth(folder.path(), new FakeTicker());
+      ResultStore store = new ResultStore(folder.path(), health);
+      folder.startFailing();
+
+      assertThatThrownBy(store::probe).hasMessageStartingWith("cannot write probe file "
+          + folder.path().resolve(".incoming-probe")).hasMessageContaining(folder.reason());
+      assertThat(health.isHealthy()).isFalse();
+
+      folder.stopFailing();
+      store.probe();
+      assertThat(health.isHealthy()).isTrue();
+      assertThat(names(folder.path())).noneMatch(name -> name.startsWith(".incoming-"));
+    }
+  }
+
+  private static List<String> names(Path folder) throws Exception {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.map(file -> file.getFileName().toString()).sorted().toList();
     }
   }
 }

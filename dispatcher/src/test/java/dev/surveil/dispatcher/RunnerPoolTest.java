@@ -54,6 +54,36 @@ class RunnerPoolTest {
   }
 
   @Test
+  void runnerWhoseReportWaitsRegistersAgainAndKeepsItsCommit() {
+    pool.register(A);
+    pool.register(B);
+    pool.enqueue(C1);
+    pool.assign(C1, A);
+    assertThat(pool.reportWaits(C1)).isTrue();
+
+    assertThat(pool.register(A)).isEmpty(); // its report was refused: it registers, keeping it
+
+    assertThat(pool.assignments()).containsEntry(C1, A);
+    assertThat(pool.pending()).isEmpty();
+    assertThat(pool.complete(C1)).contains(A); // the report arrives at last
+    assertThat(pool.register(A)).isEmpty();
+    assertThat(pool.reportWaits(C2)).as("a commit nobody tests").isFalse();
+  }
+
+  @Test
+  void aWaitingReportIsForgottenWhenItsRunnerIsRemoved() {
+    pool.register(A);
+    pool.enqueue(C1);
+    pool.assign(C1, A);
+    pool.reportWaits(C1);
+    pool.remove(A);
+    pool.register(A);
+    pool.assign(C1, A);
+
+    assertThat(pool.register(A)).contains(C1); // this run has no report yet: it was lost
+  }
+
+  @Test
   void completingACommitFreesItsRunner() throws Exception {
     pool.register(A);
     pool.enqueue(C1);
