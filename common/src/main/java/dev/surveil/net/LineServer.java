@@ -213,7 +213,7 @@ public final class LineServer implements AutoCloseable {
 
   private Reply replyTo(Socket socket, SocketAddress peer) throws IOException {
     MessageReader reader = new MessageReader(socket.getInputStream(), options.limits(), ticker,
-        options.requestTimeout());
+        options.requestTimeout(), options.reportBudget());
     Request request;
     try {
       request = read(reader);
@@ -233,7 +233,7 @@ public final class LineServer implements AutoCloseable {
 
   private Request read(MessageReader reader) throws IOException {
     if (options.verifier().isPresent()) {
-      return options.verifier().get().verify(reader.readSignedRequest());
+      return reader.readAuthenticatedRequest(options.verifier().get());
     }
     return reader.readRequest();
   }

@@ -1,5 +1,6 @@
 package dev.surveil.net;
 
+import dev.surveil.protocol.ByteBudget;
 import dev.surveil.protocol.Limits;
 import dev.surveil.protocol.RequestVerifier;
 import dev.surveil.protocol.Secret;
@@ -17,12 +18,15 @@ import java.util.Optional;
  * @param maxConnections connections served at once; more wait in the listen backlog
  * @param verifier if present, every request must be signed with the verifier's secret, and
  *     others are answered {@code Unauthorized}; if empty, requests are not authenticated
+ * @param reportBudget the memory all connections together may hold for reports being received
+ *     (at least one report of the limit); servers given the same options share it
  */
 public record ServerOptions(Limits limits, Duration requestTimeout, Duration quietPeriod,
-    int maxConnections, Optional<RequestVerifier> verifier) {
+    int maxConnections, Optional<RequestVerifier> verifier, ByteBudget reportBudget) {
   /**
    * 1 KiB lines, 16 MiB reports, 10 s per request, 50 ms quiet period, 256 connections, no
-   * authentication.
+   * authentication, 64 MiB for the reports of all connections (of every server with these
+   * options) together.
    */
   public static final ServerOptions DEFAULT =
       new ServerOptions(Limits.DEFAULT, Duration.ofSeconds(10), Duration.ofMillis(50), 256);
@@ -30,6 +34,11 @@ public record ServerOptions(Limits limits, Duration requestTimeout, Duration qui
   public ServerOptions {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(verifier, "verifier");
+    Objects.requireNonNull(reportBudget, "reportBudget");
+    if (reportBudget.capacityBytes() < limits.maxReportBytes()) {
+      throw new IllegalArgumentException("a report budget of " + reportBudget.capacityBytes()
+          + " bytes cannot hold a report of the limit, " + limits.maxReportBytes() + " bytes");
+    }
     if (maxConnections < 1) {
       throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
     }
@@ -41,16 +50,34 @@ public record ServerOptions(Limits limits, Duration requestTimeout, Duration qui
     }
   }
 
-  /** Options without authentication. */
+  /** Options with a report budget of their own ({@link ByteBudget#forReports}). */
+  public ServerOptions(Limits limits, Duration requestTimeout, Duration quietPeriod,
+      int maxConnections, Optional<RequestVerifier> verifier) {
+    this(limits, requestTimeout, quietPeriod, maxConnections, verifier,
+        ByteBudget.forReports(limits.maxReportBytes()));
+  }
+
+  /** Options without authentication, with a report budget of their own. */
   public ServerOptions(
       Limits limits, Duration requestTimeout, Duration quietPeriod, int maxConnections) {
     this(limits, requestTimeout, quietPeriod, maxConnections, Optional.empty());
   }
 
-  /** These options with another report size limit. */
+  /**
+   * These options with another report size limit, and a new report budget if the current one
+   * cannot hold a report of that size.
+   */
   public ServerOptions withMaxReportBytes(int maxReportBytes) {
+    ByteBudget budget = reportBudget.capacityBytes() >= maxReportBytes
+        ? reportBudget : ByteBudget.forReports(maxReportBytes);
     return new ServerOptions(new Limits(limits.maxLineBytes(), maxReportBytes), requestTimeout,
-        quietPeriod, maxConnections, verifier);
+        quietPeriod, maxConnections, verifier, budget);
+  }
+
+  /** These options with {@code budget} for the reports of all connections together. */
+  public ServerOptions withReportBudget(ByteBudget budget) {
+    return new ServerOptions(limits, requestTimeout, quietPeriod, maxConnections, verifier,
+        budget);
   }
 
   /**
@@ -59,7 +86,7 @@ public record ServerOptions(Limits limits, Duration requestTimeout, Duration qui
    */
   public ServerOptions withVerifier(RequestVerifier verifier) {
     return new ServerOptions(limits, requestTimeout, quietPeriod, maxConnections,
-        Optional.of(verifier));
+        Optional.of(verifier), reportBudget);
   }
 
   /**

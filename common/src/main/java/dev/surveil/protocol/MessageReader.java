@@ -15,7 +15,10 @@ import java.util.Arrays;
  *
  * <p>A request is complete when any of these holds:
  * <ol>
- *   <li>it is {@code results:<commit>:<length>:} followed by {@code <length>} bytes of report;
+ *   <li>it is {@code results:<commit>:<length>:} followed by {@code <length>} bytes of report,
+ *       and then a {@code \n} (or {@code \r\n}), the end of the stream, or one quiet period
+ *       (see below) without a byte: any other byte after the report means the header
+ *       understated its length, and the request is refused;
  *   <li>a {@code \n} arrives (a {@code \r} before it is dropped);
  *   <li>the bytes so far are a request that no further byte could turn into another one
  *       ({@link RequestPrefix}: e.g. {@code status}, or {@code dispatch:} with a 40-digit id),
@@ -31,13 +34,18 @@ import java.util.Arrays;
  * non-hex commit id) are refused at once. So is a request that is incomplete when the stream goes
  * quiet: a peer writes its request at once, so the rest is not coming. A line longer than
  * {@link Limits#maxLineBytes()}, a report longer than {@link Limits#maxReportBytes()} (refused
- * from its header, before any of it is buffered), or no complete request before the deadline
- * (checked before every read, so a peer trickling bytes is cut off too) raise
- * {@link ProtocolException}.
+ * from its header, before any of it is buffered), a report for which the {@link ByteBudget} has
+ * no memory, or no complete request before the deadline (checked before every read, so a peer
+ * trickling bytes is cut off too) raise {@link ProtocolException}. A report is held in chunks of
+ * the budget taken as its bytes arrive, and given back when the request is read or refused.
  *
  * <p>{@link #readSignedRequest()} first reads an {@link AuthLine} ending in {@code \n}, then the
  * request as above; the auth line counts against {@link Limits#maxLineBytes()}. Bytes that cannot
  * begin an auth line, or a malformed one, raise {@link AuthenticationException} at once.
+ * {@link #readAuthenticatedRequest} also verifies it, as early as each check can be made: the
+ * auth line's timestamp and nonce as soon as the auth line is read, before a byte of the request;
+ * the MAC over the report as its bytes arrive, so that a report is never kept past its last byte
+ * unless its MAC is right.
  */
 public final class MessageReader {
   private static final byte[] RESULTS_PREFIX =
@@ -49,22 +57,35 @@ public final class MessageReader {
   private final Limits limits;
   private final Ticker ticker;
   private final long timeoutNanos;
+  private final ByteBudget budget;
 
+  // The auth line and the request line or results header; never more than the line limit.
   private byte[] buffer = new byte[512];
   private int length;
   // Where the request starts: after the auth line, if one is expected; -1 until it has been read.
   private int start;
   private AuthLine auth;
-  // Set once a results header has been read: where the report starts and how long it is.
-  private int reportStart = -1;
-  private int reportLength;
+  private RequestVerifier verifier; // set by readAuthenticatedRequest
+  private RequestVerifier.Verification verification;
+  // Set once a results header has been read: the report, its commit and declared length.
+  private ReportBuffer report;
   private String resultsCommit;
 
+  /** A reader with a budget of its own, for a single report of the limit. */
   public MessageReader(InputStream in, Limits limits, Ticker ticker, Duration timeout) {
+    this(in, limits, ticker, timeout,
+        new ByteBudget(Math.max(limits.maxReportBytes(), ByteBudget.CHUNK_BYTES),
+            ByteBudget.CHUNK_BYTES, Duration.ZERO));
+  }
+
+  /** A reader whose report takes its memory from {@code budget}, shared with other readers. */
+  public MessageReader(InputStream in, Limits limits, Ticker ticker, Duration timeout,
+      ByteBudget budget) {
     this.in = in;
     this.limits = limits;
     this.ticker = ticker;
     this.timeoutNanos = timeout.toNanos();
+    this.budget = budget;
   }
 
   /**
@@ -74,6 +95,8 @@ public final class MessageReader {
    * @throws ProtocolException if the bytes are not a request, break a limit or stall
    */
   public Request readRequest() throws IOException {
+    checkFirstRead("readRequest");
+    start = 0;
     return read();
   }
 
@@ -86,15 +109,50 @@ public final class MessageReader {
    * @throws ProtocolException if the request after it is not a request, breaks a limit or stalls
    */
   public SignedRequest readSignedRequest() throws IOException {
-    if (length > 0 || auth != null) {
-      throw new IllegalStateException("readSignedRequest must be the reader's first read");
-    }
+    checkFirstRead("readSignedRequest");
     start = -1;
     Request request = read();
     return new SignedRequest(auth, request);
   }
 
+  /**
+   * Reads an auth line and the request after it, and verifies them with {@code verifier}: the
+   * auth line's timestamp and nonce before a byte of the request is read, the MAC as the
+   * request arrives. Call it once, instead of {@link #readRequest()}.
+   *
+   * @throws EOFException if the stream ends before any byte arrives
+   * @throws AuthenticationException if there is no well-formed auth line, or it fails a check
+   * @throws ProtocolException if the request after it is not a request, breaks a limit or stalls
+   */
+  public Request readAuthenticatedRequest(RequestVerifier verifier) throws IOException {
+    checkFirstRead("readAuthenticatedRequest");
+    start = -1;
+    this.verifier = verifier;
+    Request request = read();
+    if (report == null) { // a report was verified as it arrived
+      verification.update(LineCodec.format(request));
+      verification.finish(request.command());
+    }
+    return request;
+  }
+
+  private void checkFirstRead(String method) {
+    if (length > 0 || auth != null || report != null) {
+      throw new IllegalStateException(method + " must be the reader's first read");
+    }
+  }
+
   private Request read() throws IOException {
+    try {
+      return readUnverified();
+    } finally {
+      if (report != null) {
+        report.release();
+      }
+    }
+  }
+
+  private Request readUnverified() throws IOException {
     long deadline = ticker.read() + timeoutNanos;
     while (true) {
       Request complete = completeRequest();
@@ -104,14 +162,14 @@ public final class MessageReader {
       // Checked before every read, not only after a quiet one: a peer trickling a byte at a time
       // must not hold the connection past the deadline either.
       if (ticker.read() - deadline >= 0) {
+        if (report != null && report.full()) {
+          return completeReport(); // nothing came after it
+        }
         throw stalled();
-      }
-      if (length == buffer.length) {
-        buffer = Arrays.copyOf(buffer, nextCapacity());
       }
       int n;
       try {
-        n = in.read(buffer, length, buffer.length - length);
+        n = readMore();
       } catch (SocketTimeoutException quiet) {
         Request unterminated = quietRequest();
         if (unterminated != null) {
@@ -122,16 +180,31 @@ public final class MessageReader {
       if (n < 0) {
         return endOfStream();
       }
-      length += n;
     }
   }
 
-  private ProtocolException stalled() {
-    return new ProtocolException("no complete request within " + timeoutNanos / 1_000_000
-        + " ms after " + length + " bytes" + (length == 0 ? "" : ": " + quotedBuffer()));
+  /** Reads into the report once its header has been read, else into the line buffer. */
+  private int readMore() throws IOException {
+    if (report != null) {
+      return report.readFrom(in);
+    }
+    if (length == buffer.length) {
+      buffer = Arrays.copyOf(buffer, nextCapacity());
+    }
+    int n = in.read(buffer, length, buffer.length - length);
+    if (n > 0) {
+      length += n;
+    }
+    return n;
   }
 
-  private Request completeRequest() throws ProtocolException {
+  private ProtocolException stalled() {
+    long received = length + (report == null ? 0 : report.received());
+    return new ProtocolException("no complete request within " + timeoutNanos / 1_000_000
+        + " ms after " + received + " bytes" + (length == 0 ? "" : ": " + quotedBuffer()));
+  }
+
+  private Request completeRequest() throws IOException {
     if (start < 0 && !completeAuthLine()) {
       return null;
     }
@@ -165,8 +238,8 @@ public final class MessageReader {
     }
   }
 
-  private Request completeResults() throws ProtocolException {
-    if (reportStart < 0) {
+  private Request completeResults() throws IOException {
+    if (report == null) {
       int first = indexOf((byte) ':', start + RESULTS_PREFIX.length, length);
       int second = first < 0 ? -1 : indexOf((byte) ':', first + 1, length);
       if (second < 0) {
@@ -181,18 +254,35 @@ public final class MessageReader {
         return null;
       }
       resultsCommit = CommitId.parse(text(start + RESULTS_PREFIX.length, first)).value();
-      reportLength = LineCodec.parseLength(text(first + 1, second));
+      int reportLength = LineCodec.parseLength(text(first + 1, second));
       if (reportLength > limits.maxReportBytes()) {
         throw new ProtocolException("report of " + reportLength + " bytes is over the limit of "
             + limits.maxReportBytes() + " bytes");
       }
-      reportStart = second + 1;
+      if (verification != null) {
+        // What the MAC covers: the request as LineCodec formats it (a lower-case commit id)
+        verification.update(Command.RESULTS.token() + ":" + resultsCommit + ":" + reportLength
+            + ":");
+      }
+      report = new ReportBuffer(reportLength, budget, verification);
+      int received = length;
+      length = second + 1;
+      report.take(buffer, length, received - length);
     }
-    if (length - reportStart < reportLength) {
-      return null;
+    // A report followed by no terminator is complete only when nothing more comes: at the end
+    // of the stream, a quiet period or the deadline (see read), as more would mean the header
+    // understated its length.
+    return report.terminated() ? completeReport() : null;
+  }
+
+  /** The report is in: checks its MAC, if any, before anything else is done with it. */
+  private Results completeReport() throws ProtocolException {
+    if (verification != null) {
+      verification.finish(Command.RESULTS);
     }
-    byte[] report = Arrays.copyOfRange(buffer, reportStart, reportStart + reportLength);
-    return LineCodec.results(resultsCommit, String.valueOf(reportLength), report);
+    byte[] bytes = report.toArray();
+    report.release();
+    return LineCodec.results(resultsCommit, String.valueOf(bytes.length), bytes);
   }
 
   /**
@@ -208,7 +298,10 @@ public final class MessageReader {
       throw new AuthenticationException("the auth line stopped before its end: "
           + quotedBuffer());
     }
-    if (length == start || reportStart >= 0) {
+    if (report != null) {
+      return report.full() ? completeReport() : null;
+    }
+    if (length == start) {
       return null;
     }
     String text = unterminatedText();
@@ -236,9 +329,12 @@ public final class MessageReader {
     if (length == start) {
       throw new ProtocolException("connection closed after the auth line, before the request");
     }
-    if (reportStart >= 0) {
-      throw new ProtocolException("connection closed after " + (length - reportStart)
-          + " of " + reportLength + " report bytes");
+    if (report != null) {
+      if (report.full()) {
+        return completeReport();
+      }
+      throw new ProtocolException("connection closed after " + report.received()
+          + " of " + report.declared() + " report bytes");
     }
     if (isResults()) {
       throw new ProtocolException("connection closed inside the results header: "
@@ -266,12 +362,16 @@ public final class MessageReader {
       return false;
     }
     auth = LineCodec.parseAuthLine(text(0, newline + 1));
+    if (verifier != null) {
+      // Before a byte of the request is read: a stranger's stale or replayed line goes no further.
+      verification = verifier.begin(auth);
+    }
     start = newline + 1;
     return true;
   }
 
   private boolean isResults() {
-    return reportStart >= 0
+    return report != null
         || (length - start >= RESULTS_PREFIX.length && startsLike(RESULTS_PREFIX));
   }
 
@@ -280,11 +380,10 @@ public final class MessageReader {
     return Arrays.equals(buffer, start, start + n, prefix, 0, n);
   }
 
-  // Grows to what the request can still legally need: never past the line limit or the
-  // declared report, so a peer cannot make us buffer more than the limits allow.
+  // Grows to what a line can still legally need: never past the line limit (a report goes
+  // into its own buffer), so a peer cannot make us buffer more than the limits allow.
   private int nextCapacity() {
-    long cap = reportStart >= 0 ? (long) reportStart + reportLength : limits.maxLineBytes() + 1L;
-    return (int) Math.min((long) buffer.length * 2, cap);
+    return (int) Math.min((long) buffer.length * 2, limits.maxLineBytes() + 1L);
   }
 
   private int indexOf(byte b, int from, int to) {

@@ -34,9 +34,7 @@ final class ReplayCache {
    * cache is full; first forgets every nonce whose time is up at {@code nowMillis}.
    */
   synchronized Outcome add(String nonce, long expiresMillis, long nowMillis) {
-    while (!byExpiry.isEmpty() && byExpiry.peek().expiresMillis < nowMillis) {
-      nonces.remove(byExpiry.poll().nonce);
-    }
+    forgetExpired(nowMillis);
     if (nonces.contains(nonce)) {
       return Outcome.ALREADY_SEEN;
     }
@@ -48,8 +46,20 @@ final class ReplayCache {
     return Outcome.ADDED;
   }
 
+  /** Whether {@code nonce} is remembered at {@code nowMillis}; remembers nothing. */
+  synchronized boolean contains(String nonce, long nowMillis) {
+    forgetExpired(nowMillis);
+    return nonces.contains(nonce);
+  }
+
   /** How many nonces are remembered. */
   synchronized int size() {
     return nonces.size();
+  }
+
+  private void forgetExpired(long nowMillis) {
+    while (!byExpiry.isEmpty() && byExpiry.peek().expiresMillis < nowMillis) {
+      nonces.remove(byExpiry.poll().nonce);
+    }
   }
 }

@@ -24,11 +24,21 @@ final class RequestMac {
 
   /** The 32-byte MAC. */
   static byte[] compute(Secret secret, long millis, String nonce, Request request) {
+    Mac mac = start(secret, millis, nonce);
+    return mac.doFinal(LineCodec.format(request).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A MAC that has been fed {@code <millis>:<nonce>:}: feed it the UTF-8 bytes of the formatted
+   * request, in as many pieces as they arrive, then call {@link Mac#doFinal()}. Not thread-safe.
+   */
+  static Mac start(Secret secret, long millis, String nonce) {
     try {
-      // Mac objects are not thread-safe and cheap to make; one per call keeps this stateless.
+      // Mac objects are not thread-safe and cheap to make; one per request keeps this stateless.
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(new SecretKeySpec(secret.key(), ALGORITHM));
-      return mac.doFinal(input(millis, nonce, request).getBytes(StandardCharsets.UTF_8));
+      mac.update((millis + ":" + nonce + ":").getBytes(StandardCharsets.UTF_8));
+      return mac;
     } catch (GeneralSecurityException e) {
       // every Java runtime must provide HmacSHA256, and Secret is never empty
       throw new IllegalStateException("cannot compute " + ALGORITHM + ": " + e, e);

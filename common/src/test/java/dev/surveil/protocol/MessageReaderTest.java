@@ -3,6 +3,7 @@ package dev.surveil.protocol;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
 import static dev.surveil.protocol.LineCodecTest.ID;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.protocol.ScriptedInputStream.Afterwards;
@@ -57,9 +58,11 @@ class MessageReaderTest {
         + "caf\u00e9 \u2713\r\nend\n";
     Results results = new Results(COMMIT, report);
     var in = new ScriptedInputStream().send(MessageWriter.encode(results)).chunksOf(chunk)
-        .afterwards(Afterwards.FAIL);
+        .afterwards(Afterwards.QUIET);
 
     assertThat(read(in)).isEqualTo(results);
+    assertThat(in.quietReads()).as("waits one quiet period for bytes past the length")
+        .isEqualTo(1);
   }
 
   @ParameterizedTest
@@ -135,9 +138,70 @@ class MessageReaderTest {
   @Test
   void doesNotCompleteResultsOnQuietPeriod() throws IOException {
     var in = new ScriptedInputStream().send("results:" + ID + ":5:ab").quiet().send("cde")
-        .afterwards(Afterwards.FAIL);
+        .afterwards(Afterwards.QUIET);
 
     assertThat(read(in)).isEqualTo(new Results(COMMIT, "abcde"));
+    assertThat(in.quietReads()).isEqualTo(2);
+  }
+
+  @Test
+  void refusesResultsLongerThanTheirDeclaredLength() {
+    var in = new ScriptedInputStream().send("results:" + ID + ":3:abcdefghijkl")
+        .afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("report longer than its declared 3 bytes: 'defghijkl' follows it");
+  }
+
+  @Test
+  void refusesExtraBytesArrivingWithinTheQuietPeriodAfterTheReport() {
+    // A peer that writes once and holds the connection: the rest may come in the next read.
+    var in = new ScriptedInputStream().send("results:" + ID + ":3:abc").send("def")
+        .afterwards(Afterwards.FAIL);
+
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("report longer than its declared 3 bytes: 'def' follows it");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"\n", "\r\n", "\nX", "\r\r"})
+  void refusesAnythingButOneTerminatorAfterTheReport(String after) {
+    var in = new ScriptedInputStream().send("results:" + ID + ":3:abc" + after).send("Y")
+        .afterwards(Afterwards.FAIL);
+
+    if (after.endsWith("\n")) {
+      assertThatCode(() -> assertThat(read(in)).isEqualTo(new Results(COMMIT, "abc")))
+          .doesNotThrowAnyException();
+    } else {
+      assertThatThrownBy(() -> read(in)).isInstanceOf(ProtocolException.class)
+          .hasMessageStartingWith("report longer than its declared 3 bytes:");
+    }
+  }
+
+  @Test
+  void acceptsResultsWithCrLfSplitBetweenReads() throws IOException {
+    var in = new ScriptedInputStream().send("results:" + ID + ":3:abc\r").send("\n")
+        .afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(new Results(COMMIT, "abc"));
+  }
+
+  @Test
+  void completesUnterminatedResultsAtTheEndOfTheStream() throws IOException {
+    var in = new ScriptedInputStream().send("results:" + ID + ":3:abc").end();
+
+    assertThat(read(in)).isEqualTo(new Results(COMMIT, "abc"));
+    assertThat(in.quietReads()).isZero();
+  }
+
+  @Test
+  void completesResultsWhenTheDeadlinePassesRightAfterTheReport() throws IOException {
+    var in = new ScriptedInputStream().send("results:" + ID + ":3:abc")
+        .onData(() -> ticker.advance(TIMEOUT)).afterwards(Afterwards.FAIL);
+
+    assertThat(read(in)).isEqualTo(new Results(COMMIT, "abc"));
   }
 
   @ParameterizedTest
@@ -180,14 +244,14 @@ class MessageReaderTest {
 
   @Test
   void peerStalledInsideReportHitsTheDeadline() {
-    String sent = "results:" + ID + ":10:abc";
-    var in = new ScriptedInputStream().send(sent)
+    String header = "results:" + ID + ":10:";
+    var in = new ScriptedInputStream().send(header + "abc")
         .afterwards(Afterwards.QUIET).onQuiet(() -> ticker.advance(Duration.ofSeconds(5)));
 
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
-        .hasMessage("no complete request within 10000 ms after " + sent.length() + " bytes: '"
-            + sent + "'");
+        .hasMessage("no complete request within 10000 ms after " + (header.length() + 3)
+            + " bytes: '" + header + "'");
   }
 
   @Test

@@ -76,6 +76,7 @@ class RequestVerifierTest {
 
   @Test
   void acceptsTimestampsUpToTheWindowEitherWay() throws Exception {
+    RequestVerifier verifier = verifierStartedAMinuteAgo();
     for (long offset : new long[] {-30_000, 30_000}) {
       AuthLine auth = signer.sign(EXAMPLE_REQUEST, EXAMPLE_MILLIS + offset, nonce(offset));
       assertThat(verifier.verify(new SignedRequest(auth, EXAMPLE_REQUEST)))
@@ -85,6 +86,7 @@ class RequestVerifierTest {
 
   @Test
   void refusesTimestampsJustOutsideTheWindow() {
+    RequestVerifier verifier = verifierStartedAMinuteAgo();
     AuthLine old = signer.sign(EXAMPLE_REQUEST, EXAMPLE_MILLIS - 30_001, nonce(1));
     AuthLine ahead = signer.sign(EXAMPLE_REQUEST, EXAMPLE_MILLIS + 30_001, nonce(2));
 
@@ -148,6 +150,81 @@ class RequestVerifierTest {
     assertThatThrownBy(() -> verifier.verify(first))
         .hasMessageContaining("was already used");
     assertThat(verifier.rememberedNonces()).isEqualTo(4);
+  }
+
+  @Test
+  void refusesRequestSignedBeforeTheVerifierStarted() throws Exception {
+    AuthLine before = signer.sign(EXAMPLE_REQUEST, EXAMPLE_MILLIS - 1, nonce(1));
+    AuthLine atStart = signer.sign(EXAMPLE_REQUEST, EXAMPLE_MILLIS, nonce(2));
+
+    assertThatThrownBy(() -> verifier.verify(new SignedRequest(before, EXAMPLE_REQUEST)))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessage("auth timestamp 1699999999999 is before this server started "
+            + "(2023-11-14T22:13:20Z); requests signed before a restart are refused, as they "
+            + "may be replays");
+    assertThat(verifier.verify(new SignedRequest(atStart, EXAMPLE_REQUEST)))
+        .isEqualTo(EXAMPLE_REQUEST);
+  }
+
+  @Test
+  void restartedVerifierRefusesReplayWithinTheWindow() throws Exception {
+    SignedRequest signed = new SignedRequest(signer.sign(EXAMPLE_REQUEST), EXAMPLE_REQUEST);
+    verifier.verify(signed);
+    clock.advance(Duration.ofSeconds(3));
+
+    // kill -9 and restart: a new verifier, which has no memory of the nonces accepted before
+    var restarted = new RequestVerifier(EXAMPLE_SECRET, clock, Duration.ofSeconds(30), 4);
+
+    assertThatThrownBy(() -> restarted.verify(signed))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageContaining("is before this server started");
+    SignedRequest fresh = new SignedRequest(signer.sign(EXAMPLE_REQUEST), EXAMPLE_REQUEST);
+    assertThat(restarted.verify(fresh)).isEqualTo(EXAMPLE_REQUEST);
+  }
+
+  @Test
+  void beginRefusesUsedNonceBeforeAnyOfTheRequest() throws Exception {
+    SignedRequest signed = new SignedRequest(signer.sign(EXAMPLE_REQUEST), EXAMPLE_REQUEST);
+    verifier.verify(signed);
+
+    assertThatThrownBy(() -> verifier.begin(signed.auth()))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessage("auth nonce " + signed.auth().nonce() + " was already used (a replayed "
+            + "request)");
+  }
+
+  @Test
+  void beginRemembersNothingUntilTheMacIsRight() throws Exception {
+    Results results = new Results(LineCodecTest.COMMIT, "report");
+    AuthLine auth = signer.sign(results);
+    RequestVerifier.Verification forged = verifier.begin(auth);
+    forged.update(LineCodec.format(new Results(LineCodecTest.COMMIT, "forged")));
+
+    assertThatThrownBy(() -> forged.finish(Command.RESULTS))
+        .isInstanceOf(AuthenticationException.class)
+        .hasMessageStartingWith("wrong MAC for results request");
+    assertThat(verifier.rememberedNonces()).isZero();
+  }
+
+  @Test
+  void macFedInPiecesEqualsMacOfTheWholeRequest() throws Exception {
+    Results results = new Results(LineCodecTest.COMMIT, "caf\u00e9\nline two\n");
+    AuthLine auth = signer.sign(results);
+    byte[] bytes = LineCodec.format(results).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    RequestVerifier.Verification verification = verifier.begin(auth);
+    for (int i = 0; i < bytes.length; i += 3) {
+      verification.update(bytes, i, Math.min(3, bytes.length - i));
+    }
+
+    verification.finish(Command.RESULTS);
+    assertThat(verifier.rememberedNonces()).isEqualTo(1);
+  }
+
+  private static RequestVerifier verifierStartedAMinuteAgo() {
+    var clock = new FakeClock(EXAMPLE_MILLIS - 60_000);
+    var verifier = new RequestVerifier(EXAMPLE_SECRET, clock, Duration.ofSeconds(30), 4);
+    clock.advance(Duration.ofMinutes(1));
+    return verifier;
   }
 
   private static String nonce(long seed) {
