@@ -6,6 +6,7 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.ReplyReader;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.RequestSigner;
+import dev.surveil.protocol.Results;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -63,6 +64,11 @@ public final class LineClient {
           : MessageWriter.encode(request);
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
+      if (request instanceof Results) {
+        // A report has no terminator: a server takes it as whole once nothing follows it, and
+        // the end of the stream says so at once, where silence takes a quiet period.
+        socket.shutdownOutput();
+      }
       Reply reply = ReplyReader.read(socket.getInputStream(), address.toString());
       log.debug("peer={} < {}", address, reply);
       return reply;

@@ -3,6 +3,7 @@ package dev.surveil.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.surveil.protocol.ByteBudget;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.MessageWriter;
@@ -164,6 +165,49 @@ class AuthenticatedLineServerTest {
       assertThat(peer.readUntilClosedOrReset()).isEmpty();
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> threads("auth-test-") == 0);
+  }
+
+  @Test
+  void refusesForgedReportOfTheLimitAndGivesItsMemoryBack() throws Exception {
+    ByteBudget budget = ServerOptions.DEFAULT.reportBudget();
+    server.start();
+    String forgedAuth = "auth:" + System.currentTimeMillis() + ":" + "0".repeat(32) + ":"
+        + "ab".repeat(32) + "\n";
+    int length = ServerOptions.DEFAULT.limits().maxReportBytes();
+
+    try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+      peer.send(forgedAuth + "results:" + COMMIT + ":" + length + ":");
+      peer.send(new byte[length]);
+      assertThat(peer.readToEnd()).isEqualTo("Unauthorized");
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> budget.takenBytes() == 0);
+  }
+
+  @Test
+  void refusesSignedReportWhileOtherConnectionsHoldTheWholeBudgetThenTakesIt() throws Exception {
+    int chunk = ByteBudget.CHUNK_BYTES;
+    ByteBudget budget = new ByteBudget(2L * chunk, chunk, Duration.ZERO);
+    plainServer = new LineServer("budget-test",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), this::record,
+        ServerOptions.DEFAULT.withMaxReportBytes(2 * chunk).withReportBudget(budget)
+            .withVerifier(new RequestVerifier(SECRET)), Ticker.SYSTEM);
+    plainServer.start();
+    LineClient client = client(Optional.of(new RequestSigner(SECRET)));
+    Results results = new Results(COMMIT, "x".repeat(chunk / 2));
+    String forgedAuth = "auth:" + System.currentTimeMillis() + ":" + "1".repeat(32) + ":"
+        + "ab".repeat(32) + "\n";
+
+    try (RawPeer stranger = RawPeer.connect(plainServer.localAddress(), PEER_TIMEOUT)) {
+      // a report of two chunks, all but its last byte sent: the stranger holds the budget
+      stranger.send(forgedAuth + "results:" + COMMIT + ":" + 2 * chunk + ":")
+          .send(new byte[2 * chunk - 1]);
+      await().atMost(Duration.ofSeconds(5)).until(() -> budget.takenBytes() == 2L * chunk);
+
+      assertThat(client.send(address(plainServer), results)).isEqualTo(Reply.INVALID_COMMAND);
+    }
+    await().atMost(Duration.ofSeconds(5)).until(() -> budget.takenBytes() == 0);
+    assertThat(client.send(address(plainServer), results)).isEqualTo(Reply.OK);
+    assertThat(handled.poll(5, TimeUnit.SECONDS)).isEqualTo(results);
   }
 
   private Reply record(Request request) {

@@ -16,6 +16,7 @@ import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.LogRecorder;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -191,6 +192,43 @@ class LineServerTest {
     }
     assertThat(client.send(address(server), new Status())).isEqualTo(Reply.OK);
     assertThat(takeRequest()).isEqualTo(new Status());
+  }
+
+  @Test
+  void refusesResultsLongerThanTheirDeclaredLengthWithAWarning() throws Exception {
+    LineServer server = start(ServerOptions.DEFAULT);
+
+    try (LogRecorder logs = LogRecorder.record(LineServer.class.getName());
+        RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+      assertThat(peer.send("results:" + ID + ":3:abcdefghijkl").readToEnd())
+          .isEqualTo("Invalid command");
+      assertThat(logs.awaitLine("WARN peer=")).endsWith(
+          "sent a bad request: report longer than its declared 3 bytes: 'defghijkl' follows it");
+    }
+    assertThat(received).isEmpty();
+  }
+
+  @Test
+  void answersChapterStyleResultsHeldOpenAfterTheQuietPeriod() throws Exception {
+    LineServer server = start(ServerOptions.DEFAULT);
+
+    try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
+      // one write, no terminator, the connection held open for the reply
+      assertThat(peer.send("results:" + ID + ":3:abc").readToEnd()).isEqualTo("OK");
+    }
+    assertThat(takeRequest()).isEqualTo(new Results(COMMIT, "abc"));
+  }
+
+  @Test
+  void answersLineClientResultsWithoutWaitingForTheQuietPeriod() throws Exception {
+    LineServer server = start(new ServerOptions(Limits.DEFAULT, Duration.ofSeconds(60),
+        Duration.ofSeconds(30), 4));
+    var impatient = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
+    Results results = new Results(COMMIT, "PASSED\n");
+
+    // the client ends its side after the report, so the server need not wait 30 s for more
+    assertThat(impatient.send(address(server), results)).isEqualTo(Reply.OK);
+    assertThat(takeRequest()).isEqualTo(results);
   }
 
   @Test
