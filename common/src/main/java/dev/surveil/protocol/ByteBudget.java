@@ -2,29 +2,35 @@ package dev.surveil.protocol;
 
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The memory that all the connections of a server (or of every server given the same
  * {@link dev.surveil.net.ServerOptions}) may hold for {@code results} reports being received,
- * handed out in fixed-size chunks. A {@link MessageReader} takes a chunk before it reads more
- * report bytes, so a report holds only what has arrived, never what its header declares; and
- * it gives its chunks back when its request is read or refused. When every chunk is taken, a
- * reader waits at most {@link #maxWait()} for one (a peer whose report failed its MAC or timed
- * out gives its chunks back at once), then its request is refused.
+ * in fixed-size chunks. A {@link MessageReader} {@linkplain #reserve reserves} a report's
+ * declared length when its header arrives, all or nothing, and takes the chunks as the report's
+ * bytes arrive; it gives them back when its request is read or refused. All or nothing, because
+ * reports that each held part of the budget while waiting for more would wait for each other:
+ * none could finish. When the budget cannot grant a reservation, the reader waits at most
+ * {@link #maxWait()} (fairly: first come, first served; a report that failed its MAC or timed
+ * out gives its memory back at once), then its request is refused.
  *
  * <p>Chunks given back are kept for the next report, so at most {@link #capacityBytes()} bytes
- * are ever allocated for reports, and a flood of reports makes no garbage. Thread-safe.
+ * are ever allocated for reports, and a flood of reports makes no garbage. Thread-safe; a
+ * {@link Reservation} is not.
  */
 public final class ByteBudget {
   /** The size of a chunk: small enough that a small report wastes little. */
   public static final int CHUNK_BYTES = 64 * 1024;
   /** The budget of a server: four reports of the default 16 MiB limit at once. */
   public static final long DEFAULT_BYTES = 64L * 1024 * 1024;
-  /** How long a reader waits for a chunk when all are taken. */
+  /** How long a reader waits for memory when too much is taken. */
   public static final Duration DEFAULT_WAIT = Duration.ofSeconds(1);
 
   private final int chunkBytes;
@@ -32,11 +38,12 @@ public final class ByteBudget {
   private final Duration maxWait;
   private final Semaphore permits;
   private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger allocated = new AtomicInteger();
 
   /**
    * @param capacityBytes how many bytes all reports may hold together; rounded up to chunks
    * @param chunkBytes the size of each chunk
-   * @param maxWait how long {@link #takeChunk()} waits for a chunk when all are taken
+   * @param maxWait how long {@link #reserve} waits for memory when too much is taken
    */
   public ByteBudget(long capacityBytes, int chunkBytes, Duration maxWait) {
     if (chunkBytes < 1) {
@@ -74,32 +81,26 @@ public final class ByteBudget {
   }
 
   /**
-   * A chunk of {@link #chunkBytes()} bytes (its contents are whatever its last user left), or
-   * null if none was given back within {@link #maxWait()}. Give it back with {@link #release}.
+   * Reserves the chunks that {@code bytes} need, waiting at most {@link #maxWait()} for them;
+   * null if they were not given back in time. Close the reservation to give them back.
    *
+   * @throws IllegalArgumentException if {@code bytes} is more than the whole budget
    * @throws InterruptedIOException if interrupted while waiting (the interrupt flag is set)
    */
-  public byte[] takeChunk() throws InterruptedIOException {
+  public Reservation reserve(long bytes) throws InterruptedIOException {
+    if (bytes < 0 || bytes > capacityBytes()) {
+      throw new IllegalArgumentException("cannot reserve " + bytes + " bytes of " + this);
+    }
+    int count = (int) ((bytes + chunkBytes - 1) / chunkBytes);
     try {
-      if (!permits.tryAcquire(maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
+      if (!permits.tryAcquire(count, maxWait.toNanos(), TimeUnit.NANOSECONDS)) {
         return null;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for report memory");
     }
-    byte[] chunk = free.poll();
-    return chunk != null ? chunk : new byte[chunkBytes];
-  }
-
-  /** Gives back a chunk from {@link #takeChunk()}. */
-  public void release(byte[] chunk) {
-    if (chunk.length != chunkBytes) {
-      throw new IllegalArgumentException("not a chunk of this budget: " + chunk.length
-          + " bytes");
-    }
-    free.add(chunk);
-    permits.release();
+    return new Reservation(count);
   }
 
   /** The size of each chunk. */
@@ -112,12 +113,17 @@ public final class ByteBudget {
     return (long) chunks * chunkBytes;
   }
 
-  /** How many bytes are taken now; for tests and diagnostics. */
-  public long takenBytes() {
+  /** How many bytes are reserved now; for tests and diagnostics. */
+  public long reservedBytes() {
     return (long) (chunks - permits.availablePermits()) * chunkBytes;
   }
 
-  /** How long a reader waits for a chunk when all are taken. */
+  /** How many bytes of chunks were ever allocated (they are reused); for tests. */
+  public long allocatedBytes() {
+    return (long) allocated.get() * chunkBytes;
+  }
+
+  /** How long a reader waits for memory when too much is taken. */
   public Duration maxWait() {
     return maxWait;
   }
@@ -125,5 +131,46 @@ public final class ByteBudget {
   @Override
   public String toString() {
     return "ByteBudget[" + capacityBytes() + " bytes in chunks of " + chunkBytes + "]";
+  }
+
+  /**
+   * Chunks reserved for one report: taken one at a time as its bytes arrive, all given back by
+   * {@link #close()}. Not thread-safe: one per reader.
+   */
+  public final class Reservation implements AutoCloseable {
+    private final int count;
+    private final List<byte[]> taken = new ArrayList<>();
+    private boolean closed;
+
+    private Reservation(int count) {
+      this.count = count;
+    }
+
+    /** The next chunk of the reservation; its contents are whatever its last user left. */
+    public byte[] takeChunk() {
+      if (closed || taken.size() == count) {
+        throw new IllegalStateException("reservation of " + count + " chunks "
+            + (closed ? "closed" : "used up"));
+      }
+      byte[] chunk = free.poll();
+      if (chunk == null) {
+        chunk = new byte[chunkBytes];
+        allocated.incrementAndGet();
+      }
+      taken.add(chunk);
+      return chunk;
+    }
+
+    /** Gives every chunk reserved back to the budget. Idempotent. */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      free.addAll(taken);
+      taken.clear();
+      permits.release(count);
+    }
   }
 }

@@ -36,8 +36,9 @@ import java.util.Arrays;
  * {@link Limits#maxLineBytes()}, a report longer than {@link Limits#maxReportBytes()} (refused
  * from its header, before any of it is buffered), a report for which the {@link ByteBudget} has
  * no memory, or no complete request before the deadline (checked before every read, so a peer
- * trickling bytes is cut off too) raise {@link ProtocolException}. A report is held in chunks of
- * the budget taken as its bytes arrive, and given back when the request is read or refused.
+ * trickling bytes is cut off too) raise {@link ProtocolException}. A report reserves its length
+ * from the budget when its header arrives, is held in chunks of the budget taken as its bytes
+ * arrive, and gives them back when the request is read or refused.
  *
  * <p>{@link #readSignedRequest()} first reads an {@link AuthLine} ending in {@code \n}, then the
  * request as above; the auth line counts against {@link Limits#maxLineBytes()}. Bytes that cannot
@@ -264,7 +265,7 @@ public final class MessageReader {
         verification.update(Command.RESULTS.token() + ":" + resultsCommit + ":" + reportLength
             + ":");
       }
-      report = new ReportBuffer(reportLength, budget, verification);
+      report = ReportBuffer.reserve(reportLength, budget, verification);
       int received = length;
       length = second + 1;
       report.take(buffer, length, received - length);

@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The report of a {@code results} request as it arrives, for {@link MessageReader}: its bytes go
- * into chunks of a {@link ByteBudget}, taken one at a time as they fill (so it holds what has
- * arrived, never what the header declares) and fed to the request's MAC check, if any, as they
- * arrive. After the declared length it holds what the peer sends next, which may only be one
+ * The report of a {@code results} request as it arrives, for {@link MessageReader}: it reserves
+ * its declared length from a {@link ByteBudget} first, then its bytes go into chunks of the
+ * budget, taken one at a time as they fill (so it allocates what has arrived, never what the
+ * header declares) and fed to the request's MAC check, if any, as they arrive. After the declared length it holds what the peer sends next, which may only be one
  * {@code \n} or {@code \r\n}: more is refused, as the header understated the report. Not
  * thread-safe; {@link #release()} gives its chunks back.
  */
@@ -19,17 +19,42 @@ final class ReportBuffer {
   private static final int MAX_TRAILER = 80;
 
   private final int declared;
-  private final ByteBudget budget;
+  private final int chunkBytes;
+  private final ByteBudget.Reservation reservation;
   private final RequestVerifier.Verification mac; // null if the request is not authenticated
   private final List<byte[]> chunks = new ArrayList<>();
   private final byte[] trailer = new byte[MAX_TRAILER];
   private int received;
   private int trailerLength;
 
-  ReportBuffer(int declared, ByteBudget budget, RequestVerifier.Verification mac) {
+  private ReportBuffer(int declared, ByteBudget budget, ByteBudget.Reservation reservation,
+      RequestVerifier.Verification mac) {
     this.declared = declared;
-    this.budget = budget;
+    this.chunkBytes = budget.chunkBytes();
+    this.reservation = reservation;
     this.mac = mac;
+  }
+
+  /**
+   * A buffer for a report of {@code declared} bytes, with its memory reserved from
+   * {@code budget} (waiting as the budget says).
+   *
+   * @param mac the request's MAC check, fed the report as it arrives; null if none
+   * @throws ProtocolException if the budget has no memory for it
+   */
+  static ReportBuffer reserve(int declared, ByteBudget budget, RequestVerifier.Verification mac)
+      throws IOException {
+    if (declared > budget.capacityBytes()) {
+      throw new ProtocolException("report of " + declared + " bytes is more than the "
+          + budget.capacityBytes() + " bytes this server has for reports");
+    }
+    ByteBudget.Reservation reservation = budget.reserve(declared);
+    if (reservation == null) {
+      throw new ProtocolException("no memory for a report of " + declared + " bytes: the "
+          + budget.capacityBytes() + " bytes for reports stayed in use by other connections for "
+          + budget.maxWait().toMillis() + " ms");
+    }
+    return new ReportBuffer(declared, budget, reservation, mac);
   }
 
   /**
@@ -41,7 +66,7 @@ final class ReportBuffer {
     int end = offset + length;
     while (offset < end && received < declared) {
       byte[] chunk = chunkWithSpace();
-      int at = received % budget.chunkBytes();
+      int at = received % chunkBytes;
       int n = Math.min(end - offset, Math.min(declared - received, chunk.length - at));
       System.arraycopy(bytes, offset, chunk, at, n);
       arrived(chunk, at, n);
@@ -62,7 +87,7 @@ final class ReportBuffer {
   int readFrom(InputStream in) throws IOException {
     if (received < declared) {
       byte[] chunk = chunkWithSpace();
-      int at = received % budget.chunkBytes();
+      int at = received % chunkBytes;
       int n = in.read(chunk, at, Math.min(declared - received, chunk.length - at));
       if (n > 0) {
         arrived(chunk, at, n);
@@ -112,25 +137,18 @@ final class ReportBuffer {
     return report;
   }
 
-  /** Gives the chunks back to the budget. Idempotent. */
+  /** Gives the reserved memory back to the budget. Idempotent. */
   void release() {
-    for (byte[] chunk : chunks) {
-      budget.release(chunk);
-    }
     chunks.clear();
+    reservation.close();
   }
 
-  private byte[] chunkWithSpace() throws IOException {
-    int index = received / budget.chunkBytes();
+  private byte[] chunkWithSpace() {
+    int index = received / chunkBytes;
     if (index < chunks.size()) {
       return chunks.get(index);
     }
-    byte[] chunk = budget.takeChunk();
-    if (chunk == null) {
-      throw new ProtocolException("no memory for a report of " + declared + " bytes: the "
-          + budget.capacityBytes() + " bytes for reports stayed in use by other connections for "
-          + budget.maxWait().toMillis() + " ms");
-    }
+    byte[] chunk = reservation.takeChunk();
     chunks.add(chunk);
     return chunk;
   }

@@ -180,7 +180,7 @@ class AuthenticatedLineServerTest {
       peer.send(new byte[length]);
       assertThat(peer.readToEnd()).isEqualTo("Unauthorized");
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> budget.takenBytes() == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> budget.reservedBytes() == 0);
   }
 
   @Test
@@ -201,11 +201,11 @@ class AuthenticatedLineServerTest {
       // a report of two chunks, all but its last byte sent: the stranger holds the budget
       stranger.send(forgedAuth + "results:" + COMMIT + ":" + 2 * chunk + ":")
           .send(new byte[2 * chunk - 1]);
-      await().atMost(Duration.ofSeconds(5)).until(() -> budget.takenBytes() == 2L * chunk);
+      await().atMost(Duration.ofSeconds(5)).until(() -> budget.reservedBytes() == 2L * chunk);
 
       assertThat(client.send(address(plainServer), results)).isEqualTo(Reply.INVALID_COMMAND);
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> budget.takenBytes() == 0);
+    await().atMost(Duration.ofSeconds(5)).until(() -> budget.reservedBytes() == 0);
     assertThat(client.send(address(plainServer), results)).isEqualTo(Reply.OK);
     assertThat(handled.poll(5, TimeUnit.SECONDS)).isEqualTo(results);
   }

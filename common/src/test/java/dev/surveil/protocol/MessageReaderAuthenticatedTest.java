@@ -36,7 +36,7 @@ class MessageReaderAuthenticatedTest {
 
   @AfterEach
   void everyChunkIsGivenBack() {
-    assertThat(budget.takenBytes()).as("bytes still taken from the budget").isZero();
+    assertThat(budget.reservedBytes()).as("bytes still reserved from the budget").isZero();
   }
 
   @Test
@@ -99,39 +99,32 @@ class MessageReaderAuthenticatedTest {
   }
 
   @Test
-  void reportHoldsOnlyWhatHasArrivedNotWhatItsHeaderDeclares() {
+  void reportAllocatesOnlyWhatHasArrivedNotWhatItsHeaderDeclares() {
     String auth = authLine(EXAMPLE_MILLIS, NONCE);
-    AtomicLong mostTaken = new AtomicLong();
+    AtomicLong mostReserved = new AtomicLong();
     var in = new ScriptedInputStream().send(auth).send("results:" + ID + ":" + 60 * CHUNK + ":")
         .send(new byte[3 * CHUNK + 1]).chunksOf(100).afterwards(Afterwards.QUIET)
-        .onData(() -> mostTaken.accumulateAndGet(budget.takenBytes(), Math::max))
+        .onData(() -> mostReserved.accumulateAndGet(budget.reservedBytes(), Math::max))
         .onQuiet(() -> ticker.advance(TIMEOUT));
 
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
         .hasMessageStartingWith("no complete request within 10000 ms");
-    assertThat(mostTaken.get()).isEqualTo(4 * CHUNK);
+    assertThat(mostReserved.get()).as("reserved from the header").isEqualTo(60 * CHUNK);
+    assertThat(budget.allocatedBytes()).as("allocated as bytes arrived").isEqualTo(4 * CHUNK);
   }
 
   @Test
   void refusesReportWhenTheBudgetHasNoMemoryLeft() throws IOException {
-    var held = new byte[63][];
-    for (int i = 0; i < held.length; i++) {
-      held[i] = budget.takeChunk();
-    }
     Results results = new Results(COMMIT, "x".repeat(2 * CHUNK));
     var in = new ScriptedInputStream().send(signer.encode(results)).afterwards(Afterwards.FAIL);
 
-    try {
+    try (ByteBudget.Reservation others = budget.reserve(63L * CHUNK)) {
       assertThatThrownBy(() -> read(in))
           .isInstanceOf(ProtocolException.class)
           .hasMessage("no memory for a report of 2048 bytes: the 65536 bytes for reports stayed"
               + " in use by other connections for 0 ms");
-      assertThat(budget.takenBytes()).isEqualTo(63 * CHUNK);
-    } finally {
-      for (byte[] chunk : held) {
-        budget.release(chunk);
-      }
+      assertThat(budget.reservedBytes()).isEqualTo(63 * CHUNK);
     }
   }
 
@@ -144,6 +137,7 @@ class MessageReaderAuthenticatedTest {
 
       assertThat(read(in)).isEqualTo(results);
     }
+    assertThat(budget.allocatedBytes()).isEqualTo(51 * CHUNK);
   }
 
   private Request read(ScriptedInputStream in) throws IOException {
