@@ -16,6 +16,13 @@ class ResidentMemoryTest {
   }
 
   @Test
+  void readsVmHwmTheHighWaterMark() {
+    String status = "VmHWM:\t  307200 kB\nVmRSS:\t  174080 kB\n";
+
+    assertThat(ResidentMemory.parseStatus(status, "VmHWM")).hasValue(300.0);
+  }
+
+  @Test
   void hasNoValueWithoutAVmRssLine() {
     assertThat(ResidentMemory.parseStatus("Name:\tkthreadd\nState:\tS (sleeping)\n")).isEmpty();
   }
@@ -26,5 +33,7 @@ class ResidentMemoryTest {
 
     assertThat(ResidentMemory.mebibytes(ProcessHandle.current().pid()).orElseThrow())
         .isGreaterThan(1.0);
+    assertThat(ResidentMemory.peakMebibytes(ProcessHandle.current().pid()).orElseThrow())
+        .isGreaterThanOrEqualTo(1.0);
   }
 }
