@@ -75,6 +75,20 @@ final class SurveilProcess implements AutoCloseable {
     return process.pid();
   }
 
+  /**
+   * The highest RSS of the process since it started (VmHWM from {@code /proc}), in MiB: no
+   * peak between two looks is missed.
+   */
+  double peakRssMebibytes() throws IOException {
+    Path status = Path.of("/proc", Long.toString(process.pid()), "status");
+    for (String line : Files.readAllLines(status)) {
+      if (line.startsWith("VmHWM:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+      }
+    }
+    throw new IllegalStateException("no VmHWM line in " + status);
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

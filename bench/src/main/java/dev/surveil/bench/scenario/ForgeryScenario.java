@@ -11,11 +11,8 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RequestSigner;
 import dev.surveil.protocol.Secret;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.ForgedReport;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -50,7 +47,6 @@ public final class ForgeryScenario implements Scenario {
   /** Issue 11's goal for the dispatcher's peak RSS during the attack. */
   private static final double TARGET_MEBIBYTES = 300;
   private static final Duration ATTACK_LIMIT = Duration.ofMinutes(3);
-  private static final byte[] PAYLOAD = new byte[64 * 1024];
 
   private final SecureRandom random = new SecureRandom();
 
@@ -110,7 +106,9 @@ public final class ForgeryScenario implements Scenario {
       for (int i = 0; i < CONNECTIONS; i++) {
         sent.add(attackers.submit(() -> {
           go.await();
-          outcomes.merge(forge(dispatcher), 1, Integer::sum);
+          String outcome = ForgedReport.send(dispatcher.toSocketAddress(),
+              RandomCommitIds.next().value(), REPORT_BYTES);
+          outcomes.merge(outcome, 1, Integer::sum);
           return null;
         }));
       }
@@ -143,27 +141,6 @@ public final class ForgeryScenario implements Scenario {
       attackers.awaitTermination(10, TimeUnit.SECONDS);
     }
     return outcomes;
-  }
-
-  /** One forged request; how it ended: the dispatcher's reply, or how the connection broke. */
-  private String forge(HostAndPort dispatcher) {
-    String header = "auth:" + System.currentTimeMillis() + ":" + hex(16) + ":" + hex(32) + "\n"
-        + "results:" + RandomCommitIds.next().value() + ":" + REPORT_BYTES + ":";
-    try (Socket socket = new Socket()) {
-      socket.connect(dispatcher.toSocketAddress(), 10_000);
-      socket.setSoTimeout(30_000);
-      OutputStream out = socket.getOutputStream();
-      out.write(header.getBytes(StandardCharsets.US_ASCII));
-      for (int sent = 0; sent < REPORT_BYTES; sent += PAYLOAD.length) {
-        out.write(PAYLOAD, 0, Math.min(PAYLOAD.length, REPORT_BYTES - sent));
-      }
-      out.flush();
-      InputStream in = socket.getInputStream();
-      String reply = new String(in.readNBytes(64), StandardCharsets.UTF_8).strip();
-      return reply.isEmpty() ? "closed without a reply" : reply;
-    } catch (IOException e) {
-      return "cut off while sending";
-    }
   }
 
   private String hex(int bytes) {
