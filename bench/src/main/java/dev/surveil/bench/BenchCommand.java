@@ -4,6 +4,7 @@ import dev.surveil.bench.process.ProgramLauncher;
 import dev.surveil.bench.scenario.BenchContext;
 import dev.surveil.bench.scenario.BenchSettings;
 import dev.surveil.bench.scenario.FailoverScenario;
+import dev.surveil.bench.scenario.FloodScenario;
 import dev.surveil.bench.scenario.LatencyScenario;
 import dev.surveil.bench.scenario.ScaleScenario;
 import dev.surveil.bench.scenario.Scenario;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
     description = "Measures Surveil's latency, failover, throughput, scale, memory and replies"
-        + " to unterminated requests against the real programs on loopback.")
+        + " to unterminated requests, and status under a connection flood, against the real"
+        + " programs on loopback.")
 public final class BenchCommand implements Callable<Integer> {
   private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(20);
 
@@ -50,7 +52,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "SCENARIO", split = ",",
       description = "Run only these scenarios: latency, failover, throughput, scale,"
-          + " unterminated.")
+          + " unterminated, flood.")
   private List<String> only;
 
   @Option(names = "--keep", description = "Keep the work folder (the programs' logs).")
@@ -100,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   private List<Scenario> selected() {
     List<Scenario> all = List.of(new LatencyScenario(), new FailoverScenario(),
-        new ThroughputScenario(), new ScaleScenario(), new UnterminatedScenario());
+        new ThroughputScenario(), new ScaleScenario(), new UnterminatedScenario(),
+        new FloodScenario());
     if (only == null || only.isEmpty()) {
       return all;
     }
@@ -109,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
       Scenario scenario = all.stream().filter(s -> s.name().equals(name.toLowerCase(Locale.ROOT)))
           .findFirst().orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
               "unknown scenario '" + name + "'; choose from latency, failover, throughput,"
-                  + " scale, unterminated"));
+                  + " scale, unterminated, flood"));
       chosen.add(scenario);
     }
     return chosen;
