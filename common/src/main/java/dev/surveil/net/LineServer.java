@@ -62,6 +62,8 @@ public final class LineServer implements AutoCloseable {
   private static final int BACKLOG = 1024;
   /** How long a connection waits for its request before its own peer's next may replace it. */
   private static final long MINIMUM_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How long the accept thread waits after a failed accept, e.g. out of file descriptors. */
+  private static final long ACCEPT_RETRY_MILLIS = 100;
   /** How often the reaper looks for connections too slow for a busy server. */
   private static final long REAP_MILLIS = 50;
 
@@ -78,6 +80,9 @@ public final class LineServer implements AutoCloseable {
   // Written by the constructor or start(), read by close() and localAddress() from other threads.
   private volatile ServerSocket serverSocket;
   private volatile Thread acceptThread;
+  // accept thread only
+  private long acceptFailures;
+  private long lastAcceptFailureLog;
 
   /**
    * @param name the component name used for thread names, e.g. {@code dispatcher}
@@ -187,10 +192,17 @@ public final class LineServer implements AutoCloseable {
       try {
         socket = serverSocket.accept();
       } catch (IOException e) {
-        if (state.get() == STARTED) {
-          log.error("server={} accept failed; no longer accepting", name, e);
+        if (state.get() != STARTED) {
+          return;
         }
-        return;
+        if (serverSocket.isClosed()) {
+          log.error("server={} accept failed; no longer accepting", name, e);
+          return;
+        }
+        if (!pauseAfterAcceptFailure(e)) {
+          return;
+        }
+        continue;
       }
       InetAddress peer = socket.getInetAddress();
       ConnectionSlots.Admission admission = slots.admit(socket, peer, ticker.read());
@@ -216,14 +228,41 @@ public final class LineServer implements AutoCloseable {
     }
   }
 
+  /**
+   * A failed accept on an open socket (out of file descriptors, say, while other programs or
+   * connections hold them) need not be the end: logs it (at most once per interval) and waits
+   * a moment before the next accept. False if interrupted (close() is running).
+   */
+  private boolean pauseAfterAcceptFailure(IOException e) {
+    long now = ticker.read();
+    if (acceptFailures++ == 0 || now - lastAcceptFailureLog >= ShedConnectionLog.INTERVAL_NANOS) {
+      log.warn("server={} accept failed, retrying every {} ms: {} (failures so far: {})", name,
+          ACCEPT_RETRY_MILLIS, e.toString(), acceptFailures);
+      lastAcceptFailureLog = now;
+    }
+    try {
+      Thread.sleep(ACCEPT_RETRY_MILLIS);
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   /** Closes connections too slow for a busy server, and reports what was closed. */
   private void reap() {
-    long now = ticker.read();
-    for (ConnectionSlots.Slot slot : slots.overdue(options.busyRequestTimeout().toNanos(), now)) {
-      shed.count(slot.peer, ShedConnectionLog.Reason.TOO_SLOW);
-      closeQuietly(slot.socket);
+    try {
+      long now = ticker.read();
+      long timeout = options.busyRequestTimeout().toNanos();
+      for (ConnectionSlots.Slot slot : slots.overdue(timeout, now)) {
+        shed.count(slot.peer, ShedConnectionLog.Reason.TOO_SLOW);
+        closeQuietly(slot.socket);
+      }
+      shed.report(now);
+    } catch (RuntimeException e) {
+      // an exception would cancel the schedule silently: log it and keep reaping
+      log.error("server={} reaper failed", name, e);
     }
-    shed.report(now);
   }
 
   private void serve(ConnectionSlots.Slot slot) {

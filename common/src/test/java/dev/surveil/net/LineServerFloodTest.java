@@ -15,6 +15,8 @@ import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -150,6 +152,29 @@ class LineServerFloodTest {
     System.out.printf("status during a flood: p50=%d ms p99=%d ms max=%d ms, open=%d%n",
         millis[millis.length / 2], p99, millis[millis.length - 1], server.openConnections());
     assertThat(p99).isLessThan(100);
+  }
+
+  @Test
+  void keepsAcceptingAfterAnAcceptFailsForWantOfFileDescriptors() throws Exception {
+    ServerSocket bound = new ServerSocket() {
+      private boolean failed;
+
+      @Override
+      public Socket accept() throws IOException {
+        if (!failed) {
+          failed = true;
+          throw new IOException("Too many open files");
+        }
+        return super.accept();
+      }
+    };
+    bound.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+    LineServer server = new LineServer("flood-test", bound, request -> Reply.OK,
+        ServerOptions.DEFAULT, Ticker.SYSTEM);
+    resources.add(server);
+    server.start();
+
+    assertThat(client.send(address(server), new Status())).isEqualTo(Reply.OK);
   }
 
   @Test

@@ -183,9 +183,10 @@ public final class ConnectionFlood implements AutoCloseable {
     }
     try {
       if (key.isConnectable()) {
-        connection.channel.finishConnect();
-        connected.incrementAndGet();
-        key.interestOps(SelectionKey.OP_READ);
+        if (connection.channel.finishConnect()) {
+          connected.incrementAndGet();
+          key.interestOps(SelectionKey.OP_READ);
+        }
       } else if (key.isReadable()) {
         ByteBuffer discard = ByteBuffer.allocate(256);
         if (connection.channel.read(discard) < 0) {
