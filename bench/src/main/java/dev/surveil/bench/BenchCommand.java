@@ -5,6 +5,7 @@ import dev.surveil.bench.scenario.BenchContext;
 import dev.surveil.bench.scenario.BenchSettings;
 import dev.surveil.bench.scenario.FailoverScenario;
 import dev.surveil.bench.scenario.ForgeryScenario;
+import dev.surveil.bench.scenario.FloodScenario;
 import dev.surveil.bench.scenario.LatencyScenario;
 import dev.surveil.bench.scenario.ScaleScenario;
 import dev.surveil.bench.scenario.Scenario;
@@ -35,8 +36,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
     description = "Measures Surveil's latency, failover, throughput, scale, memory, replies"
-        + " to unterminated requests and memory under forged reports against the real programs"
-        + " on loopback.")
+        + " to unterminated requests, memory under forged reports and status under a connection"
+        + " flood, against the real programs on loopback.")
 public final class BenchCommand implements Callable<Integer> {
   private static final Duration SHUTDOWN_LIMIT = Duration.ofSeconds(20);
 
@@ -52,7 +53,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--only", paramLabel = "SCENARIO", split = ",",
       description = "Run only these scenarios: latency, failover, throughput, scale,"
-          + " unterminated, forgery.")
+          + " unterminated, forgery, flood.")
   private List<String> only;
 
   @Option(names = "--keep", description = "Keep the work folder (the programs' logs).")
@@ -103,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
   private List<Scenario> selected() {
     List<Scenario> all = List.of(new LatencyScenario(), new FailoverScenario(),
         new ThroughputScenario(), new ScaleScenario(), new UnterminatedScenario(),
-        new ForgeryScenario());
+        new ForgeryScenario(), new FloodScenario());
     if (only == null || only.isEmpty()) {
       return all;
     }
@@ -112,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
       Scenario scenario = all.stream().filter(s -> s.name().equals(name.toLowerCase(Locale.ROOT)))
           .findFirst().orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
               "unknown scenario '" + name + "'; choose from latency, failover, throughput,"
-                  + " scale, unterminated, forgery"));
+                  + " scale, unterminated, forgery, flood"));
       chosen.add(scenario);
     }
     return chosen;

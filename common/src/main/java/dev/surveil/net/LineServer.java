@@ -12,15 +12,15 @@ import dev.surveil.time.Ticker;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +33,13 @@ import org.slf4j.MDC;
  * A thread-per-connection TCP server for the line protocol (the chapter's ThreadingTCPServer):
  * one accept thread, and each connection on its own pooled thread, where one request is read,
  * handed to the {@link MessageHandler} and answered, and the connection closed. Thread-safe.
+ *
+ * <p>Connections take slots ({@link ServerOptions#maxConnections()}, at most
+ * {@link ServerOptions#maxConnectionsPerPeer()} per peer address; {@link ConnectionSlots} says
+ * who gives way). The accept thread never waits for a slot: it accepts, and a connection that
+ * gets none is closed at once. While more than half the slots are taken, a reaper thread closes
+ * connections whose request has taken longer than {@link ServerOptions#busyRequestTimeout()}.
+ * So a flood of idle or slow connections from a few addresses cannot keep others out.
  *
  * <p>With a {@link RequestVerifier} in its {@link ServerOptions}, only authenticated requests
  * reach the handler; the others are answered {@code Unauthorized}. After its reply the server
@@ -51,8 +58,14 @@ public final class LineServer implements AutoCloseable {
   /** How long and how much the server reads after its reply, so the peer gets the reply. */
   private static final long DRAIN_MILLIS = 1_000;
   private static final int DRAIN_BYTES = 64 * 1024;
-  /** Connections the system queues while every connection thread is busy or before start. */
-  private static final int BACKLOG = 128;
+  /** Connections the system queues before the accept thread takes them, or before start. */
+  private static final int BACKLOG = 1024;
+  /** How long a connection waits for its request before its own peer's next may replace it. */
+  private static final long MINIMUM_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  /** How long the accept thread waits after a failed accept, e.g. out of file descriptors. */
+  private static final long ACCEPT_RETRY_MILLIS = 100;
+  /** How often the reaper looks for connections too slow for a busy server. */
+  private static final long REAP_MILLIS = 50;
 
   private final String name;
   private final InetSocketAddress bindAddress; // null when made with a bound socket
@@ -60,12 +73,16 @@ public final class LineServer implements AutoCloseable {
   private final ServerOptions options;
   private final Ticker ticker;
   private final AtomicInteger state = new AtomicInteger();
-  private final Set<Socket> openSockets = ConcurrentHashMap.newKeySet();
-  private final Semaphore connectionPermits;
+  private final ConnectionSlots slots;
+  private final ShedConnectionLog shed;
   private final ExecutorService connections;
+  private final ScheduledExecutorService reaper;
   // Written by the constructor or start(), read by close() and localAddress() from other threads.
   private volatile ServerSocket serverSocket;
   private volatile Thread acceptThread;
+  // accept thread only
+  private long acceptFailures;
+  private long lastAcceptFailureLog;
 
   /**
    * @param name the component name used for thread names, e.g. {@code dispatcher}
@@ -99,9 +116,14 @@ public final class LineServer implements AutoCloseable {
     this.handler = handler;
     this.options = options;
     this.ticker = ticker;
-    this.connectionPermits = new Semaphore(options.maxConnections());
+    long minimumAge = Math.max(MINIMUM_AGE_NANOS, 2 * options.quietPeriod().toNanos());
+    this.slots = new ConnectionSlots(options.maxConnections(), options.maxConnectionsPerPeer(),
+        options.authenticatedReserve(), minimumAge);
+    this.shed = new ShedConnectionLog(name, options);
     this.connections = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
         new SynchronousQueue<>(), new NamedThreadFactory(name + "-conn", false));
+    this.reaper = Executors.newSingleThreadScheduledExecutor(
+        new NamedThreadFactory(name + "-reaper", true));
   }
 
   /**
@@ -141,9 +163,11 @@ public final class LineServer implements AutoCloseable {
       } catch (IOException e) {
         state.set(CLOSED);
         connections.shutdown();
+        reaper.shutdown();
         throw e;
       }
     }
+    reaper.scheduleWithFixedDelay(this::reap, REAP_MILLIS, REAP_MILLIS, TimeUnit.MILLISECONDS);
     acceptThread = UncaughtExceptions.essential(new Thread(this::acceptLoop, name + "-accept"));
     acceptThread.start();
     log.debug("server={} listening address={}", name, localAddress());
@@ -157,45 +181,99 @@ public final class LineServer implements AutoCloseable {
     return (InetSocketAddress) serverSocket.getLocalSocketAddress();
   }
 
+  /** Connections holding a slot now: being read, answered, or closing after the reply. */
+  public int openConnections() {
+    return slots.held();
+  }
+
   private void acceptLoop() {
     while (state.get() == STARTED) {
       Socket socket;
       try {
-        connectionPermits.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      try {
         socket = serverSocket.accept();
       } catch (IOException e) {
-        connectionPermits.release();
-        if (state.get() == STARTED) {
-          log.error("server={} accept failed; no longer accepting", name, e);
+        if (state.get() != STARTED) {
+          return;
         }
-        return;
+        if (serverSocket.isClosed()) {
+          log.error("server={} accept failed; no longer accepting", name, e);
+          return;
+        }
+        if (!pauseAfterAcceptFailure(e)) {
+          return;
+        }
+        continue;
       }
-      openSockets.add(socket);
+      InetAddress peer = socket.getInetAddress();
+      ConnectionSlots.Admission admission = slots.admit(socket, peer, ticker.read());
+      if (admission.displaced() != null) {
+        shed.count(admission.displaced().peer, ShedConnectionLog.Reason.DISPLACED);
+        closeQuietly(admission.displaced().socket);
+      }
+      if (admission.slot() == null) {
+        shed.count(peer, ShedConnectionLog.Reason.REFUSED);
+        closeQuietly(socket);
+        continue;
+      }
+      ConnectionSlots.Slot slot = admission.slot();
       if (state.get() != STARTED) {
-        release(socket); // accepted while close() was running
+        release(slot); // accepted while close() was running
         return;
       }
       try {
-        connections.execute(() -> serve(socket));
+        connections.execute(() -> serve(slot));
       } catch (RejectedExecutionException e) {
-        release(socket);
+        release(slot);
       }
     }
   }
 
-  private void serve(Socket socket) {
+  /**
+   * A failed accept on an open socket (out of file descriptors, say, while other programs or
+   * connections hold them) need not be the end: logs it (at most once per interval) and waits
+   * a moment before the next accept. False if interrupted (close() is running).
+   */
+  private boolean pauseAfterAcceptFailure(IOException e) {
+    long now = ticker.read();
+    if (acceptFailures++ == 0 || now - lastAcceptFailureLog >= ShedConnectionLog.INTERVAL_NANOS) {
+      log.warn("server={} accept failed, retrying every {} ms: {} (failures so far: {})", name,
+          ACCEPT_RETRY_MILLIS, e.toString(), acceptFailures);
+      lastAcceptFailureLog = now;
+    }
+    try {
+      Thread.sleep(ACCEPT_RETRY_MILLIS);
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Closes connections too slow for a busy server, and reports what was closed. */
+  private void reap() {
+    try {
+      long now = ticker.read();
+      long timeout = options.busyRequestTimeout().toNanos();
+      for (ConnectionSlots.Slot slot : slots.overdue(timeout, now)) {
+        shed.count(slot.peer, ShedConnectionLog.Reason.TOO_SLOW);
+        closeQuietly(slot.socket);
+      }
+      shed.report(now);
+    } catch (RuntimeException e) {
+      // an exception would cancel the schedule silently: log it and keep reaping
+      log.error("server={} reaper failed", name, e);
+    }
+  }
+
+  private void serve(ConnectionSlots.Slot slot) {
+    Socket socket = slot.socket;
     SocketAddress peer = socket.getRemoteSocketAddress();
     String threadName = Thread.currentThread().getName();
     Thread.currentThread().setName(name + "-conn " + peer);
     try (MDC.MDCCloseable ignored = MDC.putCloseable("peer", String.valueOf(peer))) {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(Math.toIntExact(Math.max(1, options.quietPeriod().toMillis())));
-      Reply reply = replyTo(socket, peer);
+      Reply reply = replyTo(slot, peer);
       if (reply != null) {
         MessageWriter.write(socket.getOutputStream(), reply);
         log.debug("peer={} > {}", peer, reply.text());
@@ -206,24 +284,30 @@ public final class LineServer implements AutoCloseable {
     } catch (RuntimeException e) {
       log.error("server={} peer={} handler failed; closing without a reply", name, peer, e);
     } finally {
-      release(socket);
+      release(slot);
       Thread.currentThread().setName(threadName);
     }
   }
 
-  private Reply replyTo(Socket socket, SocketAddress peer) throws IOException {
-    MessageReader reader = new MessageReader(socket.getInputStream(), options.limits(), ticker,
-        options.requestTimeout(), options.reportBudget());
+  private Reply replyTo(ConnectionSlots.Slot slot, SocketAddress peer) throws IOException {
+    MessageReader reader = new MessageReader(slot.socket.getInputStream(), options.limits(),
+        ticker, options.requestTimeout(), options.reportBudget());
     Request request;
     try {
       request = read(reader);
+      slots.answering(slot);
+      if (options.verifier().isPresent()) {
+        slots.authenticated(slot.peer, ticker.read());
+      }
     } catch (EOFException e) {
       log.debug("peer={} closed without sending a request", peer);
       return null;
     } catch (AuthenticationException e) {
+      slots.answering(slot);
       log.warn("peer={} sent an unauthorized request: {}", peer, e.getMessage());
       return Reply.UNAUTHORIZED;
     } catch (ProtocolException e) {
+      slots.answering(slot);
       log.warn("peer={} sent a bad request: {}", peer, e.getMessage());
       return Reply.INVALID_COMMAND;
     }
@@ -264,14 +348,16 @@ public final class LineServer implements AutoCloseable {
     }
   }
 
-  private void release(Socket socket) {
+  private void release(ConnectionSlots.Slot slot) {
+    closeQuietly(slot.socket);
+    slots.release(slot);
+  }
+
+  private static void closeQuietly(Socket socket) {
     try {
       socket.close();
     } catch (IOException e) {
       log.debug("closing socket failed: {}", e.toString());
-    }
-    if (openSockets.remove(socket)) {
-      connectionPermits.release();
     }
   }
 
@@ -303,8 +389,9 @@ public final class LineServer implements AutoCloseable {
       accepting.interrupt();
       interrupted = !join(accepting);
     }
-    for (Socket socket : openSockets) {
-      release(socket);
+    reaper.shutdownNow();
+    for (ConnectionSlots.Slot slot : slots.all()) {
+      release(slot);
     }
     connections.shutdown();
     try {

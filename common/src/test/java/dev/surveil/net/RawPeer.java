@@ -3,6 +3,7 @@ package dev.surveil.net;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -23,8 +24,17 @@ final class RawPeer implements AutoCloseable {
 
   /** Connects; every read then waits at most {@code readTimeout}. */
   static RawPeer connect(InetSocketAddress address, Duration readTimeout) throws IOException {
+    return connect(address, null, readTimeout);
+  }
+
+  /** Connects from {@code source} (any local address if null), e.g. 127.0.0.2 on Linux. */
+  static RawPeer connect(InetSocketAddress address, InetAddress source, Duration readTimeout)
+      throws IOException {
     Socket socket = new Socket();
     try {
+      if (source != null) {
+        socket.bind(new InetSocketAddress(source, 0));
+      }
       socket.setTcpNoDelay(true);
       socket.connect(address, 2_000);
       socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));
@@ -67,6 +77,11 @@ final class RawPeer implements AutoCloseable {
       // what arrived before the reset is the answer
     }
     return reply.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Every read from now on waits at most {@code timeout}. */
+  void setReadTimeout(Duration timeout) throws IOException {
+    socket.setSoTimeout(Math.toIntExact(timeout.toMillis()));
   }
 
   @Override
