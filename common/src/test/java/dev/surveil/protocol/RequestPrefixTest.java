@@ -43,10 +43,10 @@ class RequestPrefixTest {
         Arguments.of("status:extra", "status takes no arguments: 'status:extra'"),
         Arguments.of("ping:", "ping takes no arguments: 'ping:'"),
         Arguments.of("dispatch:not-a-commit",
-            "not a commit id (4-64 hex characters): 'not-a-commit'"),
+            "not a full commit id (40 or 64 hex characters): 'not-a-commit'"),
         Arguments.of("runtest:" + "a".repeat(65),
-            "not a commit id (4-64 hex characters): '" + "a".repeat(65) + "'"),
-        Arguments.of("dispatch:" + SHA1 + " ", "not a commit id (4-64 hex characters): '"
+            "not a full commit id (40 or 64 hex characters): '" + "a".repeat(65) + "'"),
+        Arguments.of("dispatch:" + SHA1 + " ", "not a full commit id (40 or 64 hex characters): '"
             + SHA1 + " '"),
         Arguments.of("register:-host", "not a host name or IPv4 address: '-host'"),
         Arguments.of("register::8900", "not a host name or IPv4 address: ''"),
@@ -56,8 +56,12 @@ class RequestPrefixTest {
         Arguments.of("register:localhost:123456", "register port is not a number: '123456'"),
         Arguments.of("register:localhost:65536", "port out of range 1-65535: 65536"),
         Arguments.of("register:localhost:00000", "port out of range 1-65535: 00000"),
-        Arguments.of("results:../../x", "not a commit id (4-64 hex characters): '../../x'"),
-        Arguments.of("results:" + SHA1 + ":-1", "report length is not a number: '-1'"));
+        Arguments.of("results:../../x", "not a full commit id (40 or 64 hex characters): '../../x'"),
+        Arguments.of("results:" + SHA1 + ":-1", "report length is not a number: '-1'"),
+        Arguments.of("results:6b06cc31:5",
+            "not a full commit id (40 or 64 hex characters): '6b06cc31'"),
+        Arguments.of("results:" + SHA1 + "01:5",
+            "not a full commit id (40 or 64 hex characters): '" + SHA1 + "01'"));
   }
 
   @ParameterizedTest

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class RedistributorTest {
   private static final HostAndPort A = new HostAndPort("localhost", 8901);
   private static final HostAndPort B = new HostAndPort("localhost", 8902);
-  private static final CommitId C1 = new CommitId("aaaa1111");
-  private static final CommitId C2 = new CommitId("bbbb2222");
+  private static final CommitId C1 = new CommitId("aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111");
+  private static final CommitId C2 = new CommitId("bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222");
 
   private final RunnerPool pool = new RunnerPool();
   private final FakeRunners runners = new FakeRunners();
@@ -88,7 +88,7 @@ class RedistributorTest {
   void offersNothingWhileResultsCannotBeStoredAndCarriesOnWhenTheyCan() throws Exception {
     runners.answer(A, Reply.OK);
     pool.register(A);
-    storage.failed("cannot write result test_results/aaaa1111: No space left on device");
+    storage.failed("cannot write result test_results/aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111: No space left on device");
     pool.enqueue(C1);
     redistributor.start();
 
