@@ -228,7 +228,7 @@ public final class LineServer implements AutoCloseable {
       return Reply.INVALID_COMMAND;
     }
     log.debug("peer={} < {}", peer, request);
-    return handler.handle(request);
+    return handler.handle(request, (InetSocketAddress) peer);
   }
 
   private Request read(MessageReader reader) throws IOException {

@@ -10,6 +10,8 @@ import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.Status;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,23 +23,53 @@ import org.slf4j.MDC;
  * whose change cannot be written (the results folder or the journal fails: the
  * {@link StorageHealth} logs why) gets no reply: the connection is closed, and the sender keeps
  * what it sent and sends it again later. Thread-safe.
+ *
+ * <p>A result is taken only from a runner that may have it: the connection must come from the
+ * registered host ({@link RunnerAddresses}) of the runner the commit is assigned to, or of the
+ * runner that had it last before it went back to the queue (its late result is as good, and the
+ * commit is done at once, whoever has it now). A result for a commit that no runner had is taken
+ * only when the dispatcher accepts unassigned results (the chapter's behaviour, for tests and
+ * hand-made results). Anything else gets {@code Invalid command} and a WARN naming the sender. A
+ * second result for a commit that has one changes nothing and gets {@code OK}, so a runner whose
+ * run was repeated elsewhere stops sending it.
  */
 final class DispatchHandler implements MessageHandler {
   private static final Logger log = LoggerFactory.getLogger(DispatchHandler.class);
 
+  /** Where {@link #handle(Request)} takes a request to come from: this machine's loopback. */
+  private static final InetSocketAddress LOOPBACK =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
   private final RunnerPool pool;
   private final ResultStore results;
+  private final boolean acceptUnassigned;
 
+  /** A handler that refuses results for commits no runner had. */
   DispatchHandler(RunnerPool pool, ResultStore results) {
+    this(pool, results, false);
+  }
+
+  /**
+   * @param acceptUnassigned whether a result for a commit that no runner had (queued, or never
+   *     dispatched) is stored, whoever sends it
+   */
+  DispatchHandler(RunnerPool pool, ResultStore results, boolean acceptUnassigned) {
     this.pool = pool;
     this.results = results;
+    this.acceptUnassigned = acceptUnassigned;
+  }
+
+  /** {@link #handle(Request, InetSocketAddress)} of a request from this machine's loopback. */
+  @Override
+  public Reply handle(Request request) {
+    return handle(request, LOOPBACK);
   }
 
   /** The reply, or {@code null} (close without one) if the change could not be written. */
   @Override
-  public Reply handle(Request request) {
+  public Reply handle(Request request, InetSocketAddress peer) {
     try {
-      return answer(request);
+      return answer(request, peer);
     } catch (UncheckedIOException e) {
       log.debug("{} not done, closing without a reply: {}", request.command().token(),
           e.getMessage());
@@ -45,7 +77,7 @@ final class DispatchHandler implements MessageHandler {
     }
   }
 
-  private Reply answer(Request request) {
+  private Reply answer(Request request, InetSocketAddress peer) {
     if (request instanceof Status) {
       return Reply.OK;
     } else if (request instanceof Dispatch dispatch) {
@@ -53,7 +85,7 @@ final class DispatchHandler implements MessageHandler {
     } else if (request instanceof Register register) {
       return register(new HostAndPort(register.host(), register.port()));
     } else if (request instanceof Results result) {
-      return store(result);
+      return store(result, peer);
     }
     log.warn("refused {} request: the dispatcher does not serve it", request.command().token());
     return Reply.INVALID_COMMAND;
@@ -92,9 +124,20 @@ final class DispatchHandler implements MessageHandler {
     return Reply.OK;
   }
 
-  private Reply store(Results result) {
+  private Reply store(Results result, InetSocketAddress peer) {
     CommitId commit = result.commit();
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
+      String sender = describe(peer);
+      if (results.has(commit)) {
+        log.info("dropped a second result for commit {} from {}: it already has one", commit,
+            sender);
+        return Reply.OK;
+      }
+      Optional<String> refusal = refusal(commit, peer.getAddress());
+      if (refusal.isPresent()) {
+        log.warn("refused a result for commit {} from {}: {}", commit, sender, refusal.get());
+        return Reply.INVALID_COMMAND;
+      }
       boolean stored;
       try {
         stored = results.store(commit, result.report());
@@ -106,12 +149,41 @@ final class DispatchHandler implements MessageHandler {
       }
       Optional<HostAndPort> runner = pool.complete(commit);
       if (stored) {
-        log.info("stored result for commit {} from runner {} in {}", commit,
-            runner.map(HostAndPort::toString).orElse("(unassigned)"), results.fileFor(commit));
+        log.info("stored result for commit {} from runner {} sent from {} in {}", commit,
+            runner.map(HostAndPort::toString).orElse("(unassigned)"), sender,
+            results.fileFor(commit));
       } else {
-        log.warn("dropped a second result for commit {}: it already has one", commit);
+        log.warn("dropped a second result for commit {} from {}: it already has one", commit,
+            sender);
       }
       return Reply.OK;
     }
+  }
+
+  /** Why the sender at {@code peer} may not deliver the result of {@code commit}, if it may not. */
+  private Optional<String> refusal(CommitId commit, InetAddress peer) {
+    RunnerPool.Senders senders = pool.senders(commit);
+    if (senders.assigned().filter(runner -> isFrom(runner, peer)).isPresent()
+        || senders.former().filter(runner -> isFrom(runner, peer)).isPresent()) {
+      return Optional.empty();
+    }
+    if (senders.assigned().isPresent()) {
+      return Optional.of("the commit is being tested by runner " + senders.assigned().get()
+          + ", whose host is not that address");
+    }
+    if (acceptUnassigned) {
+      return Optional.empty();
+    }
+    return Optional.of("no runner is testing the commit (start the dispatcher with"
+        + " --accept-unassigned-results to take results for commits it did not hand out)");
+  }
+
+  private static boolean isFrom(HostAndPort runner, InetAddress peer) {
+    return peer != null && RunnerAddresses.isFrom(runner.host(), peer);
+  }
+
+  private static String describe(InetSocketAddress peer) {
+    return peer.getAddress() == null ? peer.getHostString()
+        : peer.getAddress().getHostAddress() + ":" + peer.getPort();
   }
 }
