@@ -65,6 +65,7 @@ public final class RequestPrefix {
     return switch (command) {
       case DISPATCH, RUNTEST -> classifyCommit(args, false);
       case REGISTER -> classifyRegister(args);
+      case CLAIM -> classifyClaim(args);
       case RESULTS -> classifyResultsHeader(args);
       default -> Verdict.invalid("unexpected arguments: " + CommitId.quote(text));
     };
@@ -116,6 +117,17 @@ public final class RequestPrefix {
     }
     boolean canGrow = port.length() < 5 && value * 10 <= 65535;
     return canGrow || value == 0 ? Verdict.INCOMPLETE : Verdict.COMPLETE;
+  }
+
+  /** {@code <commit>:<host>:<port>}: a full commit id, then as {@code register}. */
+  private static Verdict classifyClaim(String args) {
+    int colon = args.indexOf(':');
+    if (colon < 0) {
+      Verdict commit = classifyCommit(args, false);
+      return commit.kind() == Kind.INVALID ? commit : Verdict.INCOMPLETE;
+    }
+    Verdict commit = classifyCommit(args.substring(0, colon), true);
+    return commit.kind() == Kind.INVALID ? commit : classifyRegister(args.substring(colon + 1));
   }
 
   private static Verdict classifyResultsHeader(String args) {

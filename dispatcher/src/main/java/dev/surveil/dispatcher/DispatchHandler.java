@@ -2,6 +2,7 @@ package dev.surveil.dispatcher;
 
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.MessageHandler;
+import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Register;
@@ -86,6 +87,8 @@ final class DispatchHandler implements MessageHandler {
       return register(new HostAndPort(register.host(), register.port()));
     } else if (request instanceof Results result) {
       return store(result, peer);
+    } else if (request instanceof Claim claim) {
+      return claim(claim);
     }
     log.warn("refused {} request: the dispatcher does not serve it", request.command().token());
     return Reply.INVALID_COMMAND;
@@ -112,6 +115,21 @@ final class DispatchHandler implements MessageHandler {
             outcome == RunnerPool.Enqueued.ALREADY_PENDING ? "queued" : "being tested");
       }
       return Reply.OK;
+    }
+  }
+
+  /** {@code OK} if the runner may test the commit; see {@link RunnerPool#mayTest}. */
+  private Reply claim(Claim claim) {
+    CommitId commit = claim.commit();
+    HostAndPort runner = new HostAndPort(claim.host(), claim.port());
+    try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
+      if (pool.mayTest(commit, runner)) {
+        log.debug("runner {} confirmed it is testing commit {}", runner, commit);
+        return Reply.OK;
+      }
+      log.warn("runner {} was about to test commit {}, which is no longer its own (it took the"
+          + " offer too late); told it not to", runner, commit);
+      return Reply.NOT_ASSIGNED;
     }
   }
 

@@ -143,7 +143,8 @@ public final class DispatcherService implements AutoCloseable {
         config.serverOptions(), Ticker.SYSTEM);
     this.redistributor = new Redistributor(pool, runners, storage);
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
-        config.heartbeatInterval());
+        config.heartbeatInterval(),
+        new ResultWatch(pool, runners, Ticker.SYSTEM, config.resultTimeout()));
   }
 
   /** What the constructor opens, in this order; a failed step closes what came before it. */

@@ -231,6 +231,27 @@ final class RunnerPool {
     });
   }
 
+  /**
+   * {@link #requeue}s {@code commit} if it is still assigned to {@code runner} and no report of
+   * it waits with that runner.
+   *
+   * @return whether it was requeued
+   */
+  boolean requeueFrom(CommitId commit, HostAndPort runner) {
+    return withLock(() -> {
+      if (!runner.equals(assigned.get(commit)) || reportsWaiting.contains(commit)) {
+        return false;
+      }
+      requeue(commit);
+      return true;
+    });
+  }
+
+  /** Whether the runner testing {@code commit} holds its report ({@link #reportWaits}). */
+  boolean reportWaiting(CommitId commit) {
+    return withLock(() -> reportsWaiting.contains(commit));
+  }
+
   /** Puts a commit being tested back at the front of the queue and frees its runner. */
   void requeue(CommitId commit) {
     withLock(() -> {

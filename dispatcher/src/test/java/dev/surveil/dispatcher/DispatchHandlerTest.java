@@ -3,6 +3,7 @@ package dev.surveil.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Ping;
@@ -276,6 +277,22 @@ class DispatchHandlerTest {
     // and once done, nobody is the former runner any more
     assertThat(pool.senders(COMMIT)).isEqualTo(new RunnerPool.Senders(
         java.util.Optional.empty(), java.util.Optional.empty()));
+  }
+
+  @Test
+  void aClaimIsAnsweredOkOnlyForTheRunnerThatHasTheCommit() {
+    HostAndPort other = new HostAndPort("localhost", 8902);
+    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Register("localhost", 8902));
+    handler.handle(new Dispatch(COMMIT));
+    assertThat(handler.handle(new Claim(COMMIT, "localhost", 8901)))
+        .as("queued, offered to nobody").isEqualTo(Reply.NOT_ASSIGNED);
+
+    pool.assign(COMMIT, RUNNER);
+
+    assertThat(handler.handle(new Claim(COMMIT, "localhost", 8901))).isEqualTo(Reply.OK);
+    assertThat(handler.handle(new Claim(COMMIT, other.host(), other.port())))
+        .isEqualTo(Reply.NOT_ASSIGNED);
   }
 
   private static InetSocketAddress from(String address, int port) {
