@@ -1,6 +1,7 @@
 package dev.surveil.net;
 
 import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.AuthenticationException;
 import dev.surveil.protocol.MessageReader;
 import dev.surveil.protocol.MessageWriter;
@@ -8,6 +9,7 @@ import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.RequestVerifier;
+import dev.surveil.protocol.SignedRequest;
 import dev.surveil.time.Ticker;
 import java.io.EOFException;
 import java.io.IOException;
@@ -35,7 +37,9 @@ import org.slf4j.MDC;
  * handed to the {@link MessageHandler} and answered, and the connection closed. Thread-safe.
  *
  * <p>With a {@link RequestVerifier} in its {@link ServerOptions}, only authenticated requests
- * reach the handler; the others are answered {@code Unauthorized}. After its reply the server
+ * reach the handler; the others are answered {@code Unauthorized}, and each reply to an
+ * authenticated request carries a MAC bound to that request ({@link
+ * dev.surveil.protocol.ReplyAuth}). After its reply the server
  * half-closes and reads what the peer still sends, for at most 1 s and 64 KiB, before closing:
  * closing with unread bytes would reset the connection, and a reset can destroy the reply before
  * the peer reads it.
@@ -195,9 +199,13 @@ public final class LineServer implements AutoCloseable {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("peer", String.valueOf(peer))) {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(Math.toIntExact(Math.max(1, options.quietPeriod().toMillis())));
-      Reply reply = replyTo(socket, peer);
+      AuthLine[] verified = new AuthLine[1]; // the request's, once verified
+      Reply reply = replyTo(socket, peer, verified);
       if (reply != null) {
-        MessageWriter.write(socket.getOutputStream(), reply);
+        // with a secret, the reply to a verified request carries a MAC bound to it
+        socket.getOutputStream().write(verified[0] == null ? MessageWriter.encode(reply)
+            : options.verifier().get().encodeReply(verified[0], reply));
+        socket.getOutputStream().flush();
         log.debug("peer={} > {}", peer, reply.text());
         drain(socket, peer);
       }
@@ -211,12 +219,13 @@ public final class LineServer implements AutoCloseable {
     }
   }
 
-  private Reply replyTo(Socket socket, SocketAddress peer) throws IOException {
+  private Reply replyTo(Socket socket, SocketAddress peer, AuthLine[] verified)
+      throws IOException {
     MessageReader reader = new MessageReader(socket.getInputStream(), options.limits(), ticker,
         options.requestTimeout());
     Request request;
     try {
-      request = read(reader);
+      request = read(reader, verified);
     } catch (EOFException e) {
       log.debug("peer={} closed without sending a request", peer);
       return null;
@@ -231,9 +240,12 @@ public final class LineServer implements AutoCloseable {
     return handler.handle(request, (InetSocketAddress) peer);
   }
 
-  private Request read(MessageReader reader) throws IOException {
+  private Request read(MessageReader reader, AuthLine[] verified) throws IOException {
     if (options.verifier().isPresent()) {
-      return options.verifier().get().verify(reader.readSignedRequest());
+      SignedRequest signed = reader.readSignedRequest();
+      Request request = options.verifier().get().verify(signed);
+      verified[0] = signed.auth();
+      return request;
     }
     return reader.readRequest();
   }

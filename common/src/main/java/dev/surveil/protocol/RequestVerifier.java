@@ -71,4 +71,12 @@ public final class RequestVerifier {
   public int rememberedNonces() {
     return seen.size();
   }
+
+  /**
+   * The bytes that answer, with {@code reply}, the request that was signed with {@code request}
+   * and verified here: {@code reply} after its auth line ({@link ReplyAuth}).
+   */
+  public byte[] encodeReply(AuthLine request, Reply reply) {
+    return ReplyAuth.encode(secret, request, reply);
+  }
 }

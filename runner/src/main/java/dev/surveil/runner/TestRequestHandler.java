@@ -88,6 +88,10 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
 
   private Reply startJob(CommitId commit) {
     synchronized (this) {
+      if (stopping) {
+        log.debug("stopping; refusing commit={}", commit);
+        return Reply.BUSY;
+      }
       if (jobsInFlight > 0 && commit.equals(lastAccepted)) {
         log.info("asked again for commit {}, which this runner is testing", commit);
         return Reply.OK;
@@ -95,10 +99,6 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
       if (reportWaits.test(commit)) {
         log.info("asked again for commit {}, whose report waits for delivery", commit);
         return Reply.OK;
-      }
-      if (stopping) {
-        log.debug("stopping; refusing commit={}", commit);
-        return Reply.BUSY;
       }
       if (!busy.compareAndSet(false, true)) {
         log.debug("busy; refusing commit={}", commit);
