@@ -181,8 +181,7 @@ final class DispatchHandler implements MessageHandler {
   /** Why the sender at {@code peer} may not deliver the result of {@code commit}, if it may not. */
   private Optional<String> refusal(CommitId commit, InetAddress peer) {
     RunnerPool.Senders senders = pool.senders(commit);
-    if (senders.assigned().filter(runner -> isFrom(runner, peer)).isPresent()
-        || senders.former().filter(runner -> isFrom(runner, peer)).isPresent()) {
+    if (senders.all().stream().anyMatch(runner -> isFrom(runner, peer))) {
       return Optional.empty();
     }
     if (senders.assigned().isPresent()) {

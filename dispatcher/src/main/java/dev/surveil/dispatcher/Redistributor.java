@@ -115,6 +115,8 @@ final class Redistributor implements AutoCloseable {
     }
     if (pool.assign(commit, runner)) {
       log.info("dispatched commit {} to runner {}", commit, runner);
+    } else if (!pool.pending().contains(commit)) {
+      log.info("runner {} took commit {}, whose result it delivered meanwhile", runner, commit);
     } else {
       log.warn("runner {} took commit {} but left the pool meanwhile; it stays queued",
           runner, commit);

@@ -318,16 +318,27 @@ final class RunnerPool {
   }
 
   /**
-   * Who may deliver the result of {@code commit} now: the runner it is assigned to, and the
-   * runner that last had it before it went back to the queue (removed from the pool, registered
-   * again or requeued), which may still be testing it or hold its report.
+   * Who may deliver the result of {@code commit} now: the runner it is assigned to; the runner
+   * that last had it before it went back to the queue (removed from the pool, registered again
+   * or requeued), which may still be testing it or hold its report; and the runner it is being
+   * offered to, which may answer and report faster than the offer's {@code OK} is read.
    */
-  record Senders(Optional<HostAndPort> assigned, Optional<HostAndPort> former) {}
+  record Senders(Optional<HostAndPort> assigned, Optional<HostAndPort> former,
+      Optional<HostAndPort> offered) {
+    /** Every runner that may deliver the result. */
+    List<HostAndPort> all() {
+      List<HostAndPort> all = new ArrayList<>();
+      assigned.ifPresent(all::add);
+      former.ifPresent(all::add);
+      offered.ifPresent(all::add);
+      return all;
+    }
+  }
 
   /** {@link Senders} of {@code commit}, as the pool is now. */
   Senders senders(CommitId commit) {
     return withLock(() -> new Senders(Optional.ofNullable(assigned.get(commit)),
-        Optional.ofNullable(formerRunners.get(commit))));
+        Optional.ofNullable(formerRunners.get(commit)), Optional.ofNullable(offers.get(commit))));
   }
 
   /**

@@ -275,8 +275,21 @@ class DispatchHandlerTest {
         .isEqualTo(Reply.OK);
     assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("late");
     // and once done, nobody is the former runner any more
-    assertThat(pool.senders(COMMIT)).isEqualTo(new RunnerPool.Senders(
-        java.util.Optional.empty(), java.util.Optional.empty()));
+    assertThat(pool.senders(COMMIT).all()).isEmpty();
+  }
+
+  @Test
+  void takesTheResultOfTheRunnerTheCommitIsBeingOfferedToBeforeItsOkIsRead() throws Exception {
+    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Dispatch(COMMIT));
+    pool.offering(COMMIT, RUNNER);
+
+    assertThat(handler.handle(new Results(COMMIT, "fast"), from("127.0.0.1", 1)))
+        .isEqualTo(Reply.OK);
+
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("fast");
+    assertThat(pool.pending()).isEmpty();
+    assertThat(pool.assign(COMMIT, RUNNER)).as("the offer's OK, read now").isFalse();
   }
 
   @Test
