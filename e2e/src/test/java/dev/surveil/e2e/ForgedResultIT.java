@@ -46,8 +46,9 @@ class ForgedResultIT {
     String report = cluster.awaitResult(commit);
     assertThat(report).contains("3 tests, 2 passed, 1 failed, 0 skipped")
         .doesNotContain("PASSED in 1 ms");
-    assertThat(dispatcher.log()).containsPattern(Pattern.quote("stored result for commit "
-        + commit + " from runner " + runnerAddress + " sent from 127.0.0.1:") + "\\d+ in ");
+    // the file is in place a moment before the line is logged
+    dispatcher.awaitLog(Pattern.quote("stored result for commit " + commit + " from runner "
+        + runnerAddress + " sent from 127.0.0.1:") + "\\d+ in ", SHORT);
     assertThat(cluster.resultFiles()).containsExactly(commit);
   }
 
