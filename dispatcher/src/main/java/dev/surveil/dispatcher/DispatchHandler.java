@@ -147,13 +147,15 @@ final class DispatchHandler implements MessageHandler {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
       String sender = describe(peer);
       if (results.has(commit)) {
+        pool.complete(commit); // in case a failed journal write left it open
         log.info("dropped a second result for commit {} from {}: it already has one", commit,
             sender);
         return Reply.OK;
       }
-      Optional<String> refusal = refusal(commit, peer.getAddress());
-      if (refusal.isPresent()) {
-        log.warn("refused a result for commit {} from {}: {}", commit, sender, refusal.get());
+      Verdict verdict = judge(commit, peer.getAddress());
+      if (verdict.refusal() != null) {
+        log.warn("refused a result for commit {} from {}: {}", commit, sender,
+            verdict.refusal());
         return Reply.INVALID_COMMAND;
       }
       boolean stored;
@@ -165,7 +167,9 @@ final class DispatchHandler implements MessageHandler {
         pool.reportWaits(commit);
         throw e;
       }
-      Optional<HostAndPort> runner = pool.complete(commit);
+      Optional<HostAndPort> completed = pool.complete(commit);
+      // credited to the runner that sent it (a late one, maybe), else the one that had it
+      Optional<HostAndPort> runner = verdict.runner().or(() -> completed);
       if (stored) {
         log.info("stored result for commit {} from runner {} sent from {} in {}", commit,
             runner.map(HostAndPort::toString).orElse("(unassigned)"), sender,
@@ -178,21 +182,30 @@ final class DispatchHandler implements MessageHandler {
     }
   }
 
-  /** Why the sender at {@code peer} may not deliver the result of {@code commit}, if it may not. */
-  private Optional<String> refusal(CommitId commit, InetAddress peer) {
+  /**
+   * Whether a sender may deliver a commit's result: {@code refusal} says why not; else
+   * {@code runner} is the runner it is, if any (none for an unassigned commit taken because the
+   * dispatcher accepts those).
+   */
+  private record Verdict(Optional<HostAndPort> runner, String refusal) {}
+
+  /** Whether the sender at {@code peer} may deliver the result of {@code commit}. */
+  private Verdict judge(CommitId commit, InetAddress peer) {
     RunnerPool.Senders senders = pool.senders(commit);
-    if (senders.all().stream().anyMatch(runner -> isFrom(runner, peer))) {
-      return Optional.empty();
+    Optional<HostAndPort> runner =
+        senders.all().stream().filter(candidate -> isFrom(candidate, peer)).findFirst();
+    if (runner.isPresent()) {
+      return new Verdict(runner, null);
     }
     if (senders.assigned().isPresent()) {
-      return Optional.of("the commit is being tested by runner " + senders.assigned().get()
-          + ", whose host is not that address");
+      return new Verdict(Optional.empty(), "the commit is being tested by runner "
+          + senders.assigned().get() + ", whose host is not that address");
     }
     if (acceptUnassigned) {
-      return Optional.empty();
+      return new Verdict(Optional.empty(), null);
     }
-    return Optional.of("no runner is testing the commit (start the dispatcher with"
-        + " --accept-unassigned-results to take results for commits it did not hand out)");
+    return new Verdict(Optional.empty(), "no runner is testing the commit (start the dispatcher"
+        + " with --accept-unassigned-results to take results for commits it did not hand out)");
   }
 
   private static boolean isFrom(HostAndPort runner, InetAddress peer) {

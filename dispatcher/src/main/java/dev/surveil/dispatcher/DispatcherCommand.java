@@ -77,10 +77,6 @@ public final class DispatcherCommand implements Callable<Integer> {
       throw StartupException.usage(
           StartupException.option("--port", port, "not a port; give 0 to 65535"));
     }
-    if (resultTimeout.isZero()) {
-      throw StartupException.usage(
-          StartupException.option("--result-timeout", "0s", "must be longer than 0"));
-    }
     InetSocketAddress address = HostNames.listenAddress("--host", host, port);
     boolean resultsDirExists = Files.exists(resultsDir);
     if (resultsDirExists && !Files.isDirectory(resultsDir)) {

@@ -264,8 +264,13 @@ class DispatchHandlerTest {
     pool.remove(frozen); // missed its pings: the commit is requeued...
     pool.assign(COMMIT, other); // ...and given to another runner
 
-    assertThat(handler.handle(new Results(COMMIT, "late"), from("127.0.0.3", 1)))
-        .isEqualTo(Reply.OK);
+    try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
+      assertThat(handler.handle(new Results(COMMIT, "late"), from("127.0.0.3", 1)))
+          .isEqualTo(Reply.OK);
+      assertThat(logs.linesStartingWith("INFO stored result")).singleElement().asString()
+          .startsWith("INFO stored result for commit " + COMMIT + " from runner " + frozen
+              + " sent from 127.0.0.3:1 in ");
+    }
 
     assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("late");
     assertThat(pool.assignments()).isEmpty();
@@ -290,6 +295,20 @@ class DispatchHandlerTest {
     assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("fast");
     assertThat(pool.pending()).isEmpty();
     assertThat(pool.assign(COMMIT, RUNNER)).as("the offer's OK, read now").isFalse();
+  }
+
+  @Test
+  void aResentResultForACommitThatHasOneIsAcknowledgedAndClosesTheCommit() throws Exception {
+    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Dispatch(COMMIT));
+    pool.assign(COMMIT, RUNNER);
+    // stored, but the journal could not record that the commit is done
+    Files.writeString(dir.resolve(COMMIT.value()), "first");
+
+    assertThat(handler.handle(new Results(COMMIT, "again"))).isEqualTo(Reply.OK);
+
+    assertThat(pool.assignments()).isEmpty();
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("first");
   }
 
   @Test
