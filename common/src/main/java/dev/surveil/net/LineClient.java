@@ -1,5 +1,6 @@
 package dev.surveil.net;
 
+import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
@@ -18,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends one request on a new connection and waits for the one reply, with a connect timeout and
  * a read timeout; with a {@link RequestSigner}, each request is signed (sent after its auth
- * line). The reply is complete as soon as its bytes form one ({@link ReplyReader}): the peer may
+ * line) and its reply must be authenticated as the answer to it ({@link
+ * dev.surveil.protocol.ReplyAuth}): a reply that is not is taken as no reply. The reply is complete as soon as its bytes form one ({@link ReplyReader}): the peer may
  * keep the connection open, as the chapter's servers do. Thread-safe (holds no connection
  * between calls).
  */
@@ -48,6 +50,8 @@ public final class LineClient {
    * @throws ProtocolException if the peer closes or resets the connection after the request
    *     without a reply, or its reply is not one of the protocol's replies: the peer was
    *     reached and did not take the request
+   * @throws dev.surveil.protocol.UnauthenticatedReplyException with a signer, if the reply is
+   *     not authenticated as the answer to this request: as if there were no reply
    * @throws IOException if the peer cannot be reached or does not reply within the read
    *     timeout
    */
@@ -59,8 +63,8 @@ public final class LineClient {
       if (log.isDebugEnabled()) {
         log.debug("peer={} > {}", address, request);
       }
-      byte[] bytes = signer.isPresent()
-          ? MessageWriter.encode(signer.get().sign(request), request)
+      AuthLine auth = signer.map(s -> s.sign(request)).orElse(null);
+      byte[] bytes = auth != null ? MessageWriter.encode(auth, request)
           : MessageWriter.encode(request);
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
@@ -69,7 +73,8 @@ public final class LineClient {
         // the end of the stream says so at once, where silence takes a quiet period.
         socket.shutdownOutput();
       }
-      Reply reply = ReplyReader.read(socket.getInputStream(), address.toString());
+      Reply reply = ReplyReader.read(socket.getInputStream(), address.toString(),
+          auth == null ? null : signer.get().expectedReply(auth));
       log.debug("peer={} < {}", address, reply);
       return reply;
     }

@@ -1,6 +1,7 @@
 package dev.surveil.net;
 
 import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.AuthenticationException;
 import dev.surveil.protocol.MessageReader;
 import dev.surveil.protocol.MessageWriter;
@@ -8,6 +9,7 @@ import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.RequestVerifier;
+import dev.surveil.protocol.SignedRequest;
 import dev.surveil.time.Ticker;
 import java.io.EOFException;
 import java.io.IOException;
@@ -42,7 +44,9 @@ import org.slf4j.MDC;
  * So a flood of idle or slow connections from a few addresses cannot keep others out.
  *
  * <p>With a {@link RequestVerifier} in its {@link ServerOptions}, only authenticated requests
- * reach the handler; the others are answered {@code Unauthorized}. After its reply the server
+ * reach the handler; the others are answered {@code Unauthorized}, and each reply to an
+ * authenticated request carries a MAC bound to that request ({@link
+ * dev.surveil.protocol.ReplyAuth}). After its reply the server
  * half-closes and reads what the peer still sends, for at most 1 s and 64 KiB, before closing:
  * closing with unread bytes would reset the connection, and a reset can destroy the reply before
  * the peer reads it.
@@ -273,9 +277,13 @@ public final class LineServer implements AutoCloseable {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("peer", String.valueOf(peer))) {
       socket.setTcpNoDelay(true);
       socket.setSoTimeout(Math.toIntExact(Math.max(1, options.quietPeriod().toMillis())));
-      Reply reply = replyTo(slot, peer);
+      AuthLine[] verified = new AuthLine[1]; // the request's, once verified
+      Reply reply = replyTo(slot, peer, verified);
       if (reply != null) {
-        MessageWriter.write(socket.getOutputStream(), reply);
+        // with a secret, the reply to a verified request carries a MAC bound to it
+        socket.getOutputStream().write(verified[0] == null ? MessageWriter.encode(reply)
+            : options.verifier().get().encodeReply(verified[0], reply));
+        socket.getOutputStream().flush();
         log.debug("peer={} > {}", peer, reply.text());
         drain(socket, peer);
       }
@@ -289,12 +297,13 @@ public final class LineServer implements AutoCloseable {
     }
   }
 
-  private Reply replyTo(ConnectionSlots.Slot slot, SocketAddress peer) throws IOException {
+  private Reply replyTo(ConnectionSlots.Slot slot, SocketAddress peer, AuthLine[] verified)
+      throws IOException {
     MessageReader reader = new MessageReader(slot.socket.getInputStream(), options.limits(),
         ticker, options.requestTimeout(), options.reportBudget());
     Request request;
     try {
-      request = read(reader);
+      request = read(reader, verified);
       slots.answering(slot);
       if (options.verifier().isPresent()) {
         slots.authenticated(slot.peer, ticker.read());
@@ -312,12 +321,14 @@ public final class LineServer implements AutoCloseable {
       return Reply.INVALID_COMMAND;
     }
     log.debug("peer={} < {}", peer, request);
-    return handler.handle(request);
+    return handler.handle(request, (InetSocketAddress) peer);
   }
 
-  private Request read(MessageReader reader) throws IOException {
+  private Request read(MessageReader reader, AuthLine[] verified) throws IOException {
     if (options.verifier().isPresent()) {
-      return reader.readAuthenticatedRequest(options.verifier().get());
+      SignedRequest signed = reader.readAuthenticatedRequest(options.verifier().get());
+      verified[0] = signed.auth();
+      return signed.request();
     }
     return reader.readRequest();
   }

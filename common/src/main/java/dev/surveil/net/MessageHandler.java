@@ -2,6 +2,7 @@ package dev.surveil.net;
 
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
+import java.net.InetSocketAddress;
 
 /**
  * What a server does with a request: the seam between transport and logic. The server knows
@@ -16,4 +17,14 @@ public interface MessageHandler {
    * it again (the dispatcher does this when it cannot write the change down).
    */
   Reply handle(Request request);
+
+  /**
+   * Handles one request from {@code peer}, the address the connection came from, as
+   * {@link #handle(Request)} does; the server calls this one. A handler that trusts a request
+   * only from a certain address (the dispatcher takes a result only from its runner's host)
+   * overrides it; the others need not.
+   */
+  default Reply handle(Request request, InetSocketAddress peer) {
+    return handle(request);
+  }
 }

@@ -10,7 +10,9 @@ public enum Command {
   RESULTS("results", true),
   PING("ping", false),
   RUNTEST("runtest", true),
-  NOTIFY("notify", false);
+  NOTIFY("notify", false),
+  /** Not in the chapter: see {@link Claim}. */
+  CLAIM("claim", true);
 
   private final String token;
   private final boolean hasArguments;

@@ -4,16 +4,21 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * A git commit id: 4 to 64 hexadecimal characters, kept in lower case. Because nothing else is
- * accepted, a {@code CommitId} is always safe to use as a file name, a git argument or a log field.
+ * A full git commit id: 40 hexadecimal characters (SHA-1) or 64 (SHA-256), kept in lower case.
+ * Because nothing else is accepted, a {@code CommitId} is always safe to use as a file name, a git
+ * argument or a log field; and because an abbreviation is refused, each commit has exactly one
+ * id, so a commit is queued, tested and stored once whichever way it was named.
  */
 public record CommitId(String value) {
-  private static final Pattern HEX = Pattern.compile("[0-9a-f]{4,64}");
+  private static final Pattern HEX = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
+  /** How a refused id is described, before the id itself. */
+  static final String PROBLEM = "not a full commit id (40 or 64 hex characters): ";
 
   public CommitId {
     value = value.toLowerCase(Locale.ROOT);
     if (!HEX.matcher(value).matches()) {
-      throw new IllegalArgumentException("not a commit id (4-64 hex characters): " + quote(value));
+      throw new IllegalArgumentException(PROBLEM + quote(value));
     }
   }
 

@@ -66,6 +66,9 @@ public final class LineCodec {
       return Command.RUNTEST.token() + ":" + runTest.commit();
     } else if (message instanceof Register register) {
       return Command.REGISTER.token() + ":" + register.host() + ":" + register.port();
+    } else if (message instanceof Claim claim) {
+      return Command.CLAIM.token() + ":" + claim.commit() + ":" + claim.host() + ":"
+          + claim.port();
     } else if (message instanceof Results results) {
       return Command.RESULTS.token() + ":" + results.commit() + ":" + results.reportLength() + ":"
           + results.report();
@@ -109,6 +112,7 @@ public final class LineCodec {
         case DISPATCH -> new Dispatch(CommitId.parse(args));
         case RUNTEST -> new RunTest(CommitId.parse(args));
         case REGISTER -> parseRegister(args);
+        case CLAIM -> parseClaim(args);
         default -> throw new ProtocolException("unexpected arguments: " + CommitId.quote(text));
       };
     } catch (IllegalArgumentException e) {
@@ -160,6 +164,15 @@ public final class LineCodec {
       throw new ProtocolException("register port is not a number: " + CommitId.quote(port));
     }
     return new Register(args.substring(0, colon), Integer.parseInt(port));
+  }
+
+  private static Claim parseClaim(String args) throws ProtocolException {
+    int colon = args.indexOf(':');
+    if (colon < 0) {
+      throw new ProtocolException("claim needs <commit>:<host>:<port>: " + CommitId.quote(args));
+    }
+    Register runner = parseRegister(args.substring(colon + 1));
+    return new Claim(CommitId.parse(args.substring(0, colon)), runner.host(), runner.port());
   }
 
   private static Results parseResults(String line) throws ProtocolException {

@@ -121,11 +121,12 @@ public final class MessageReader {
    * auth line's timestamp and nonce before a byte of the request is read, the MAC as the
    * request arrives. Call it once, instead of {@link #readRequest()}.
    *
+   * @return the request with its verified auth line, to which a reply is bound
    * @throws EOFException if the stream ends before any byte arrives
    * @throws AuthenticationException if there is no well-formed auth line, or it fails a check
    * @throws ProtocolException if the request after it is not a request, breaks a limit or stalls
    */
-  public Request readAuthenticatedRequest(RequestVerifier verifier) throws IOException {
+  public SignedRequest readAuthenticatedRequest(RequestVerifier verifier) throws IOException {
     checkFirstRead("readAuthenticatedRequest");
     start = -1;
     this.verifier = verifier;
@@ -134,7 +135,7 @@ public final class MessageReader {
       verification.update(LineCodec.format(request));
       verification.finish(request.command());
     }
-    return request;
+    return new SignedRequest(auth, request);
   }
 
   private void checkFirstRead(String method) {

@@ -10,7 +10,9 @@ public enum Reply implements Message {
   NO_RUNNERS("No runners are registered"),
   INVALID_COMMAND("Invalid command"),
   /** A server that has a secret refuses a request that is not authenticated (or is replayed). */
-  UNAUTHORIZED("Unauthorized");
+  UNAUTHORIZED("Unauthorized"),
+  /** The dispatcher's answer to a {@link Claim} for a commit that is not the runner's. */
+  NOT_ASSIGNED("Not assigned");
 
   private final String text;
 

@@ -37,9 +37,28 @@ public final class ReplyReader {
    * @throws IOException if reading fails otherwise, e.g. times out
    */
   public static Reply read(InputStream in, String peer) throws IOException {
+    return read(in, peer, null);
+  }
+
+  /**
+   * Reads one reply from {@code in}, which must be authenticated as {@code expected} says when
+   * it is not null: {@code auth:<mac>\n} and then the reply ({@link ReplyAuth}); only
+   * {@code Unauthorized} and {@code Invalid command} may come without it.
+   *
+   * @param peer who is replying, for error messages
+   * @throws UnauthenticatedReplyException if the reply is not authenticated as expected
+   * @throws ProtocolException as {@link #read(InputStream, String)}, or if the auth line is
+   *     malformed
+   * @throws IOException if reading fails otherwise, e.g. times out
+   */
+  public static Reply read(InputStream in, String peer, ReplyAuth.Expected expected)
+      throws IOException {
     byte[] bytes = new byte[READ_BYTES];
     int length = 0;
-    while (true) {
+    int start = expected == null ? 0 : -1; // where the reply starts; -1: the auth line may come
+    String mac = null;
+    Reply reply = null;
+    while (reply == null) {
       int n;
       try {
         n = in.read(bytes, length, bytes.length - length);
@@ -53,24 +72,72 @@ public final class ReplyReader {
         n = -1;
       }
       if (n < 0) {
-        return atEnd(bytes, length, peer);
+        if (start < 0) {
+          start = 0; // an unterminated auth line is no reply
+        }
+        reply = atEnd(bytes, start, length, peer);
+        break;
       }
       length += n;
-      Reply reply = complete(bytes, length);
-      if (reply != null) {
-        return reply;
+      if (start < 0) {
+        if (bytes[0] != 'a') {
+          start = 0;
+        } else {
+          int newline = indexOf(bytes, (byte) '\n', length);
+          if (newline < 0) {
+            if (length >= ReplyAuth.MAX_LINE_BYTES) {
+              throw new ProtocolException("reply auth line from " + peer + " too long: "
+                  + CommitId.quote(text(bytes, 0, length)));
+            }
+            continue;
+          }
+          mac = ReplyAuth.parseLine(text(bytes, 0, newline));
+          start = newline + 1;
+        }
       }
+      reply = complete(bytes, start, length);
+    }
+    if (expected != null) {
+      check(expected, mac, reply, peer);
+    }
+    return reply;
+  }
+
+  private static void check(ReplyAuth.Expected expected, String mac, Reply reply, String peer)
+      throws UnauthenticatedReplyException {
+    if (mac == null) {
+      if (reply == Reply.UNAUTHORIZED || reply == Reply.INVALID_COMMAND) {
+        return; // a refusal may come unsigned: it makes the client do nothing
+      }
+      throw new UnauthenticatedReplyException("reply '" + reply.text() + "' from " + peer
+          + " is not authenticated; taken as no reply");
+    }
+    if (!expected.matches(mac, reply)) {
+      throw new UnauthenticatedReplyException("reply '" + reply.text() + "' from " + peer
+          + " has a wrong MAC (another secret, or not the server's); taken as no reply");
     }
   }
 
-  /** The reply the bytes form, null if they may still become one. */
-  private static Reply complete(byte[] bytes, int length) throws ProtocolException {
+  private static int indexOf(byte[] bytes, byte wanted, int length) {
     for (int i = 0; i < length; i++) {
-      if (bytes[i] == '\n') {
-        return LineCodec.parseReply(text(bytes, i));
+      if (bytes[i] == wanted) {
+        return i;
       }
     }
-    String text = text(bytes, length);
+    return -1;
+  }
+
+  /** The reply the bytes from {@code start} form, null if they may still become one. */
+  private static Reply complete(byte[] bytes, int start, int length) throws ProtocolException {
+    for (int i = start; i < length; i++) {
+      if (bytes[i] == '\n') {
+        return LineCodec.parseReply(text(bytes, start, i));
+      }
+    }
+    String text = text(bytes, start, length);
+    if (text.isEmpty()) {
+      return null;
+    }
     Reply exact = Reply.forText(text).orElse(null);
     if (exact != null) {
       return exact;
@@ -81,14 +148,15 @@ public final class ReplyReader {
     return null;
   }
 
-  private static Reply atEnd(byte[] bytes, int length, String peer) throws ProtocolException {
-    if (length == 0) {
+  private static Reply atEnd(byte[] bytes, int start, int length, String peer)
+      throws ProtocolException {
+    if (length == start) {
       throw new ProtocolException("connection closed by " + peer + " without a reply");
     }
-    return LineCodec.parseReply(text(bytes, length));
+    return LineCodec.parseReply(text(bytes, start, length));
   }
 
-  private static String text(byte[] bytes, int length) {
-    return new String(bytes, 0, length, StandardCharsets.UTF_8);
+  private static String text(byte[] bytes, int from, int to) {
+    return new String(bytes, from, to - from, StandardCharsets.UTF_8);
   }
 }

@@ -7,7 +7,7 @@ package dev.surveil.protocol;
  * (3) the server sends one {@link Reply}, (4) the server closes the connection.
  */
 public sealed interface Request extends Message
-    permits Status, Dispatch, Register, Results, Ping, RunTest, Notify {
+    permits Status, Dispatch, Register, Results, Ping, RunTest, Notify, Claim {
 
   /** The keyword this request is sent with. */
   Command command();

@@ -7,6 +7,9 @@ package dev.surveil.protocol;
  * terminator (as the chapter's programs do) as soon as its request is complete, and refuses a
  * request that can no longer become valid at once. Thread-safe (stateless).
  *
+ * <p>A commit id is a full one, 40 or 64 hex digits ({@link CommitId}): an abbreviation is
+ * refused once the peer stops sending, or at once when a {@code :} follows it.
+ *
  * <p>Complete without a terminator: {@code status}, {@code ping}, {@code notify};
  * {@code dispatch:} or {@code runtest:} with a full-length commit id (40 hex digits for SHA-1,
  * 64 for SHA-256); {@code register:<host>:<port>} whose port cannot take another digit (five
@@ -60,8 +63,9 @@ public final class RequestPrefix {
     }
     String args = text.substring(colon + 1);
     return switch (command) {
-      case DISPATCH, RUNTEST -> classifyCommit(args, true);
+      case DISPATCH, RUNTEST -> classifyCommit(args, false);
       case REGISTER -> classifyRegister(args);
+      case CLAIM -> classifyClaim(args);
       case RESULTS -> classifyResultsHeader(args);
       default -> Verdict.invalid("unexpected arguments: " + CommitId.quote(text));
     };
@@ -79,13 +83,16 @@ public final class RequestPrefix {
     return Verdict.invalid("unknown command: " + CommitId.quote(keyword));
   }
 
-  /** A commit id being received; complete at a full length when {@code completes}. */
-  private static Verdict classifyCommit(String hex, boolean completes) {
+  /**
+   * A commit id being received: complete at a full length (40 or 64 digits). When {@code ended}
+   * (a {@code :} followed it) it can no longer grow, so an abbreviation is invalid.
+   */
+  private static Verdict classifyCommit(String hex, boolean ended) {
     int n = hex.length();
-    if (n > MAX_HEX || !isHex(hex)) {
-      return Verdict.invalid("not a commit id (4-64 hex characters): " + CommitId.quote(hex));
+    if (n > MAX_HEX || !isHex(hex) || (ended && n != SHA1_HEX && n != MAX_HEX)) {
+      return Verdict.invalid(CommitId.PROBLEM + CommitId.quote(hex));
     }
-    return completes && (n == SHA1_HEX || n == MAX_HEX) ? Verdict.COMPLETE : Verdict.INCOMPLETE;
+    return n == SHA1_HEX || n == MAX_HEX ? Verdict.COMPLETE : Verdict.INCOMPLETE;
   }
 
   private static Verdict classifyRegister(String args) {
@@ -112,10 +119,25 @@ public final class RequestPrefix {
     return canGrow || value == 0 ? Verdict.INCOMPLETE : Verdict.COMPLETE;
   }
 
+  /** {@code <commit>:<host>:<port>}: a full commit id, then as {@code register}. */
+  private static Verdict classifyClaim(String args) {
+    int colon = args.indexOf(':');
+    if (colon < 0) {
+      Verdict commit = classifyCommit(args, false);
+      return commit.kind() == Kind.INVALID ? commit : Verdict.INCOMPLETE;
+    }
+    Verdict commit = classifyCommit(args.substring(0, colon), true);
+    return commit.kind() == Kind.INVALID ? commit : classifyRegister(args.substring(colon + 1));
+  }
+
   private static Verdict classifyResultsHeader(String args) {
     int colon = args.indexOf(':');
-    Verdict commit = classifyCommit(colon < 0 ? args : args.substring(0, colon), false);
-    if (commit.kind() == Kind.INVALID || colon < 0) {
+    if (colon < 0) {
+      Verdict commit = classifyCommit(args, false);
+      return commit.kind() == Kind.INVALID ? commit : Verdict.INCOMPLETE;
+    }
+    Verdict commit = classifyCommit(args.substring(0, colon), true);
+    if (commit.kind() == Kind.INVALID) {
       return commit;
     }
     int second = args.indexOf(':', colon + 1);

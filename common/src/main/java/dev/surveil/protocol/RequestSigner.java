@@ -41,6 +41,11 @@ public final class RequestSigner {
     return new AuthLine(millis, nonce, RequestMac.computeHex(secret, millis, nonce, request));
   }
 
+  /** What the reply to the request sent with {@code sent} must carry ({@link ReplyAuth}). */
+  public ReplyAuth.Expected expectedReply(AuthLine sent) {
+    return new ReplyAuth.Expected(secret, sent.nonce());
+  }
+
   /** {@link MessageWriter#encode(AuthLine, Request)} of the request, signed now. */
   public byte[] encode(Request request) {
     return MessageWriter.encode(sign(request), request);

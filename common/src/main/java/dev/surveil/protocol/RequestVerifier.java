@@ -94,6 +94,14 @@ public final class RequestVerifier {
     return seen.size();
   }
 
+  /**
+   * The bytes that answer, with {@code reply}, the request that was signed with {@code request}
+   * and verified here: {@code reply} after its auth line ({@link ReplyAuth}).
+   */
+  public byte[] encodeReply(AuthLine request, Reply reply) {
+    return ReplyAuth.encode(secret, request, reply);
+  }
+
   private static AuthenticationException replayed(AuthLine auth) {
     return new AuthenticationException("auth nonce " + auth.nonce() + " was already used "
         + "(a replayed request)");

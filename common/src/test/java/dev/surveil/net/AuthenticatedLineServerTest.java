@@ -1,5 +1,11 @@
 package dev.surveil.net;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.surveil.testing.ChapterServer;
+
+import dev.surveil.protocol.UnauthenticatedReplyException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -97,9 +103,45 @@ class AuthenticatedLineServerTest {
     server.start();
     byte[] captured = new RequestSigner(SECRET).encode(new RunTest(COMMIT));
 
-    assertThat(sendRaw(captured)).isEqualTo("OK");
+    assertThat(sendRaw(captured)).matches("auth:[0-9a-f]{64}\nOK");
     assertThat(handled.poll(5, TimeUnit.SECONDS)).isEqualTo(new RunTest(COMMIT));
     assertThat(sendRaw(captured)).isEqualTo("Unauthorized");
+  }
+
+  @Test
+  void signsTheReplyToAnAuthenticatedRequestWithAMacBoundToThatRequest() throws Exception {
+    server.start();
+    String nonce = "00112233445566778899aabbccddeeff";
+    RequestSigner signer = new RequestSigner(SECRET);
+    Request request = new RunTest(COMMIT);
+    byte[] bytes = MessageWriter.encode(signer.sign(request, System.currentTimeMillis(), nonce),
+        request);
+
+    String reply = sendRaw(bytes);
+
+    assertThat(handled.poll(5, TimeUnit.SECONDS)).isEqualTo(request);
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(
+        "the-shared-secret-of-this-test".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+    String expected = java.util.HexFormat.of().formatHex(
+        mac.doFinal(("reply:" + nonce + ":OK").getBytes(StandardCharsets.UTF_8)));
+    assertThat(reply).isEqualTo("auth:" + expected + "\nOK");
+  }
+
+  @Test
+  void aClientWithTheSecretTakesAnUnsignedOkFromAManInTheMiddleAsNoReply() throws Exception {
+    try (ChapterServer middle = ChapterServer.start("middle",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        exchange -> exchange.reply("OK"))) {
+      LineClient client = client(Optional.of(new RequestSigner(SECRET)));
+      HostAndPort address = new HostAndPort("127.0.0.1", middle.localAddress().getPort());
+
+      assertThatThrownBy(() -> client.send(address, new Results(COMMIT, "1 passed\n")))
+          .isExactlyInstanceOf(UnauthenticatedReplyException.class)
+          .hasMessage("reply 'OK' from " + address + " is not authenticated; taken as no reply");
+      // a client without a secret, as the chapter's, still takes it
+      assertThat(client(Optional.empty()).send(address, new Status())).isEqualTo(Reply.OK);
+    }
   }
 
   @Test

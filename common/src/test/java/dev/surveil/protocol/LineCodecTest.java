@@ -23,9 +23,10 @@ class LineCodecTest {
         Arguments.of("notify", new Notify()),
         Arguments.of("dispatch:" + ID, new Dispatch(COMMIT)),
         Arguments.of("runtest:" + ID, new RunTest(COMMIT)),
-        Arguments.of("dispatch:abcd", new Dispatch(new CommitId("abcd"))),
         Arguments.of("runtest:" + "f".repeat(64), new RunTest(new CommitId("f".repeat(64)))),
         Arguments.of("register:localhost:8900", new Register("localhost", 8900)),
+        Arguments.of("claim:" + ID + ":localhost:8900", new Claim(COMMIT, "localhost", 8900)),
+        Arguments.of("claim:" + ID + ":10.0.0.7:1", new Claim(COMMIT, "10.0.0.7", 1)),
         Arguments.of("register:10.0.0.7:1", new Register("10.0.0.7", 1)),
         Arguments.of("register:ci-runner-2.example.org:65535",
             new Register("ci-runner-2.example.org", 65535)),
@@ -131,16 +132,30 @@ class LineCodecTest {
         Arguments.of("register", "register needs arguments: 'register'"),
         Arguments.of("results", "results needs arguments: 'results'"),
         Arguments.of("dispatch:" + ID + "\n\n",
-            "not a commit id (4-64 hex characters): '" + ID + "\\x0a'"),
-        Arguments.of("dispatch:", "not a commit id (4-64 hex characters): ''"),
-        Arguments.of("dispatch:abc", "not a commit id (4-64 hex characters): 'abc'"),
-        Arguments.of("runtest:" + hex65, "not a commit id (4-64 hex characters): '" + hex65 + "'"),
-        Arguments.of("dispatch:abcg", "not a commit id (4-64 hex characters): 'abcg'"),
-        Arguments.of("dispatch:../../x", "not a commit id (4-64 hex characters): '../../x'"),
-        Arguments.of("runtest:/etc/passwd", "not a commit id (4-64 hex characters): '/etc/passwd'"),
-        Arguments.of("dispatch:abcd\u0000", "not a commit id (4-64 hex characters): 'abcd\\x00'"),
-        Arguments.of("dispatch: abcd", "not a commit id (4-64 hex characters): ' abcd'"),
+            "not a full commit id (40 or 64 hex characters): '" + ID + "\\x0a'"),
+        Arguments.of("dispatch:", "not a full commit id (40 or 64 hex characters): ''"),
+        Arguments.of("dispatch:abc", "not a full commit id (40 or 64 hex characters): 'abc'"),
+        Arguments.of("dispatch:aaaa", "not a full commit id (40 or 64 hex characters): 'aaaa'"),
+        Arguments.of("dispatch:6b06cc31",
+            "not a full commit id (40 or 64 hex characters): '6b06cc31'"),
+        Arguments.of("runtest:" + ID.substring(1),
+            "not a full commit id (40 or 64 hex characters): '" + ID.substring(1) + "'"),
+        Arguments.of("dispatch:" + ID + "0",
+            "not a full commit id (40 or 64 hex characters): '" + ID + "0'"),
+        Arguments.of("results:6b06cc31:2:ok",
+            "not a full commit id (40 or 64 hex characters): '6b06cc31'"),
+        Arguments.of("runtest:" + hex65, "not a full commit id (40 or 64 hex characters): '" + hex65 + "'"),
+        Arguments.of("dispatch:abcg", "not a full commit id (40 or 64 hex characters): 'abcg'"),
+        Arguments.of("dispatch:../../x", "not a full commit id (40 or 64 hex characters): '../../x'"),
+        Arguments.of("runtest:/etc/passwd", "not a full commit id (40 or 64 hex characters): '/etc/passwd'"),
+        Arguments.of("dispatch:abcd\u0000", "not a full commit id (40 or 64 hex characters): 'abcd\\x00'"),
+        Arguments.of("dispatch: abcd", "not a full commit id (40 or 64 hex characters): ' abcd'"),
         Arguments.of("register:localhost", "register needs <host>:<port>: 'localhost'"),
+        Arguments.of("claim:" + ID, "claim needs <commit>:<host>:<port>: '" + ID + "'"),
+        Arguments.of("claim:6b06cc31:localhost:8900",
+            "not a full commit id (40 or 64 hex characters): '6b06cc31'"),
+        Arguments.of("claim:" + ID + ":localhost", "register needs <host>:<port>: 'localhost'"),
+        Arguments.of("claim:" + ID + ":../x:1", "not a host name or IPv4 address: '../x'"),
         Arguments.of("register:localhost:", "register port is not a number: ''"),
         Arguments.of("register:localhost:http", "register port is not a number: 'http'"),
         Arguments.of("register:localhost:123456", "register port is not a number: '123456'"),
@@ -165,7 +180,7 @@ class LineCodecTest {
         Arguments.of("results:abcd:\u0663:abc", "report length is not a number: '\u0663'"),
         Arguments.of("results:abcd:99999999999:", "report length is not a number: '99999999999'"),
         Arguments.of("results:abcd:4294967296:", "report length too large: 4294967296"),
-        Arguments.of("results:../x:0:", "not a commit id (4-64 hex characters): '../x'"));
+        Arguments.of("results:../x:0:", "not a full commit id (40 or 64 hex characters): '../x'"));
   }
 
   @ParameterizedTest
@@ -207,7 +222,7 @@ class LineCodecTest {
   void refusesToBuildInvalidMessages() {
     assertThatThrownBy(() -> new CommitId("xyz"))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("not a commit id (4-64 hex characters): 'xyz'");
+        .hasMessage("not a full commit id (40 or 64 hex characters): 'xyz'");
     assertThatThrownBy(() -> new Register("localhost", 70000))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("port out of range 1-65535: 70000");
@@ -221,7 +236,6 @@ class LineCodecTest {
   @Test
   void abbreviatesCommitIdsForLogs() {
     assertThat(COMMIT.abbreviated()).isEqualTo("0123456789");
-    assertThat(new CommitId("abcd").abbreviated()).isEqualTo("abcd");
     assertThat(COMMIT).hasToString(ID);
   }
 

@@ -142,7 +142,7 @@ class MessageReaderAuthenticatedTest {
 
   private Request read(ScriptedInputStream in) throws IOException {
     return new MessageReader(in, Limits.DEFAULT, ticker, TIMEOUT, budget)
-        .readAuthenticatedRequest(verifier);
+        .readAuthenticatedRequest(verifier).request();
   }
 
   /** An auth line as a stranger makes it: well-formed, with a MAC that is a guess. */

@@ -38,7 +38,7 @@ class MessageReaderLimitsTest {
 
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
-        .hasMessageStartingWith("not a commit id (4-64 hex characters): 'aaaa");
+        .hasMessageStartingWith("not a full commit id (40 or 64 hex characters): 'aaaa");
     assertThat(in.consumed()).isLessThanOrEqualTo(1025L);
   }
 
@@ -49,7 +49,7 @@ class MessageReaderLimitsTest {
 
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
-        .hasMessageStartingWith("not a commit id (4-64 hex characters): 'aaaa");
+        .hasMessageStartingWith("not a full commit id (40 or 64 hex characters): 'aaaa");
     assertThat(in.consumed()).isLessThanOrEqualTo(1025L);
   }
 

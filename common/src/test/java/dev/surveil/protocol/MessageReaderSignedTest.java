@@ -113,7 +113,7 @@ class MessageReaderSignedTest {
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
         .isNotInstanceOf(AuthenticationException.class)
-        .hasMessageStartingWith("not a commit id (4-64 hex characters): 'aaaa");
+        .hasMessageStartingWith("not a full commit id (40 or 64 hex characters): 'aaaa");
   }
 
   @Test

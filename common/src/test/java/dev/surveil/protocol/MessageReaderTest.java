@@ -99,10 +99,12 @@ class MessageReaderTest {
   }
 
   @Test
-  void completesUnterminatedShortIdAfterQuietPeriod() throws IOException {
-    var in = new ScriptedInputStream().send("dispatch:abcd").afterwards(Afterwards.QUIET);
+  void refusesUnterminatedAbbreviatedIdAfterQuietPeriod() {
+    var in = new ScriptedInputStream().send("dispatch:6b06cc31").afterwards(Afterwards.QUIET);
 
-    assertThat(read(in)).isEqualTo(new Dispatch(new CommitId("abcd")));
+    assertThatThrownBy(() -> read(in))
+        .isInstanceOf(ProtocolException.class)
+        .hasMessage("incomplete request, and the peer sent nothing more: 'dispatch:6b06cc31'");
     assertThat(in.quietReads()).isEqualTo(1);
   }
 
@@ -286,11 +288,11 @@ class MessageReaderTest {
 
   @Test
   void refusesEndOfStreamInsideResultsHeader() {
-    var in = new ScriptedInputStream().send("results:0123:1").end();
+    var in = new ScriptedInputStream().send("results:" + ID + ":1").end();
 
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
-        .hasMessage("connection closed inside the results header: 'results:0123:1'");
+        .hasMessage("connection closed inside the results header: 'results:" + ID + ":1'");
   }
 
   @Test
@@ -349,7 +351,7 @@ class MessageReaderTest {
 
     assertThatThrownBy(() -> read(in))
         .isInstanceOf(ProtocolException.class)
-        .hasMessage("not a commit id (4-64 hex characters): '../../x'");
+        .hasMessage("not a full commit id (40 or 64 hex characters): '../../x'");
   }
 
   private Request read(ScriptedInputStream in) throws IOException {

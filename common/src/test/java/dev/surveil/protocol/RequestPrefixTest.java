@@ -19,7 +19,7 @@ class RequestPrefixTest {
       "dispatch:0123456789ABCDEF0123456789ABCDEF01234567",
       "runtest:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
       "register:localhost:8900", "register:localhost:54321", "register:10.0.0.7:6554",
-      "register:h:65535"})
+      "register:h:65535", "claim:" + SHA1 + ":localhost:8900"})
   void completeRequestsCannotGrow(String text) {
     assertThat(RequestPrefix.classify(text).kind()).isEqualTo(Kind.COMPLETE);
   }
@@ -29,7 +29,8 @@ class RequestPrefixTest {
       "dispatch:" + SHA1 + "0", "runtest:0123", "register", "register:", "register:local",
       "register:localhost", "register:localhost:", "register:localhost:6553",
       "register:localhost:1", "register:localhost:0", "results", "results:", "results:" + SHA1,
-      "results:" + SHA1 + ":", "results:" + SHA1 + ":12"})
+      "results:" + SHA1 + ":", "results:" + SHA1 + ":12", "claim", "claim:" + SHA1,
+      "claim:" + SHA1 + ":localhost", "claim:" + SHA1 + ":localhost:890"})
   void prefixesThatCouldStillGrowAreIncomplete(String text) {
     assertThat(RequestPrefix.classify(text).kind()).isEqualTo(Kind.INCOMPLETE);
   }
@@ -43,10 +44,10 @@ class RequestPrefixTest {
         Arguments.of("status:extra", "status takes no arguments: 'status:extra'"),
         Arguments.of("ping:", "ping takes no arguments: 'ping:'"),
         Arguments.of("dispatch:not-a-commit",
-            "not a commit id (4-64 hex characters): 'not-a-commit'"),
+            "not a full commit id (40 or 64 hex characters): 'not-a-commit'"),
         Arguments.of("runtest:" + "a".repeat(65),
-            "not a commit id (4-64 hex characters): '" + "a".repeat(65) + "'"),
-        Arguments.of("dispatch:" + SHA1 + " ", "not a commit id (4-64 hex characters): '"
+            "not a full commit id (40 or 64 hex characters): '" + "a".repeat(65) + "'"),
+        Arguments.of("dispatch:" + SHA1 + " ", "not a full commit id (40 or 64 hex characters): '"
             + SHA1 + " '"),
         Arguments.of("register:-host", "not a host name or IPv4 address: '-host'"),
         Arguments.of("register::8900", "not a host name or IPv4 address: ''"),
@@ -56,8 +57,15 @@ class RequestPrefixTest {
         Arguments.of("register:localhost:123456", "register port is not a number: '123456'"),
         Arguments.of("register:localhost:65536", "port out of range 1-65535: 65536"),
         Arguments.of("register:localhost:00000", "port out of range 1-65535: 00000"),
-        Arguments.of("results:../../x", "not a commit id (4-64 hex characters): '../../x'"),
-        Arguments.of("results:" + SHA1 + ":-1", "report length is not a number: '-1'"));
+        Arguments.of("results:../../x", "not a full commit id (40 or 64 hex characters): '../../x'"),
+        Arguments.of("results:" + SHA1 + ":-1", "report length is not a number: '-1'"),
+        Arguments.of("claim:6b06cc31:localhost",
+            "not a full commit id (40 or 64 hex characters): '6b06cc31'"),
+        Arguments.of("claim:" + SHA1 + ":local host", "not a host name or IPv4 address: 'local host'"),
+        Arguments.of("results:6b06cc31:5",
+            "not a full commit id (40 or 64 hex characters): '6b06cc31'"),
+        Arguments.of("results:" + SHA1 + "01:5",
+            "not a full commit id (40 or 64 hex characters): '" + SHA1 + "01'"));
   }
 
   @ParameterizedTest

@@ -51,6 +51,19 @@ public final class DispatcherCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   Duration heartbeatTimeout;
 
+  @Option(names = "--accept-unassigned-results",
+      description = "Store a result for a commit that no runner was given (queued, or never "
+          + "dispatched), whoever sends it, as the chapter's dispatcher does. Off: a result is "
+          + "taken only from the host of the runner that has (or last had) the commit.")
+  boolean acceptUnassignedResults;
+
+  @Option(names = "--result-timeout", defaultValue = "15m", paramLabel = "DURATION",
+      converter = DurationConverter.class,
+      description = "After a runner has had a commit this long without a result, ask it with "
+          + "runtest whether it still has it, and requeue the commit if not; keep it above the "
+          + "runners' --test-timeout (default: ${DEFAULT-VALUE}).")
+  Duration resultTimeout;
+
   @Mixin
   Verbosity verbosity;
 
@@ -72,7 +85,8 @@ public final class DispatcherCommand implements Callable<Integer> {
     }
     DispatcherService.Config config = new DispatcherService.Config(address, resultsDir,
         heartbeatInterval, heartbeatTimeout, auth.serverOptions(ServerOptions.DEFAULT),
-        auth.signer());
+        auth.signer()).withAcceptUnassignedResults(acceptUnassignedResults)
+        .withResultTimeout(resultTimeout);
     DispatcherService service = open(config);
     auth.warnIfUnauthenticated("dispatcher", host);
     service.start();

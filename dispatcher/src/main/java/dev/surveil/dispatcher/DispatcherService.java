@@ -45,14 +45,50 @@ public final class DispatcherService implements AutoCloseable {
    * @param heartbeatTimeout how long a runner may take to connect and answer a ping or runtest
    * @param serverOptions how requests are read and, with a secret, verified
    * @param signer signs the requests sent to runners, when there is a secret
+   * @param acceptUnassignedResults whether a result for a commit no runner had is stored,
+   *     whoever sends it (see {@link DispatchHandler})
+   * @param resultTimeout how long a runner may have a commit before the dispatcher asks it
+   *     whether it still has it, and requeues the commit if not
    */
   public record Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
-      Duration heartbeatTimeout, ServerOptions serverOptions, Optional<RequestSigner> signer) {
+      Duration heartbeatTimeout, ServerOptions serverOptions, Optional<RequestSigner> signer,
+      boolean acceptUnassignedResults, Duration resultTimeout) {
+    /** The default {@link #resultTimeout}: a runner's default test timeout, 10 min, and more. */
+    public static final Duration DEFAULT_RESULT_TIMEOUT = Duration.ofMinutes(15);
+
+    public Config {
+      if (resultTimeout.isNegative() || resultTimeout.isZero()) {
+        throw new IllegalArgumentException("resultTimeout must be positive: " + resultTimeout);
+      }
+    }
+
+    /**
+     * A configuration that refuses results for commits no runner had, with the default result
+     * timeout.
+     */
+    public Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
+        Duration heartbeatTimeout, ServerOptions serverOptions, Optional<RequestSigner> signer) {
+      this(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout, serverOptions, signer,
+          false, DEFAULT_RESULT_TIMEOUT);
+    }
+
     /** A configuration whose requests to runners are not signed. */
     public Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
         Duration heartbeatTimeout, ServerOptions serverOptions) {
       this(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout, serverOptions,
           Optional.empty());
+    }
+
+    /** This configuration, taking results for commits no runner had when {@code accept}. */
+    public Config withAcceptUnassignedResults(boolean accept) {
+      return new Config(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout,
+          serverOptions, signer, accept, resultTimeout);
+    }
+
+    /** This configuration with another {@link #resultTimeout}. */
+    public Config withResultTimeout(Duration timeout) {
+      return new Config(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout,
+          serverOptions, signer, acceptUnassignedResults, timeout);
     }
   }
 
@@ -103,10 +139,12 @@ public final class DispatcherService implements AutoCloseable {
     this.pingExecutor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 10, TimeUnit.SECONDS,
         new SynchronousQueue<>(), new NamedThreadFactory("dispatcher-ping", true));
     this.server = new LineServer("dispatcher", opened.socket(),
-        new DispatchHandler(pool, results), config.serverOptions(), Ticker.SYSTEM);
+        new DispatchHandler(pool, results, config.acceptUnassignedResults()),
+        config.serverOptions(), Ticker.SYSTEM);
     this.redistributor = new Redistributor(pool, runners, storage);
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
-        config.heartbeatInterval());
+        config.heartbeatInterval(),
+        new ResultWatch(pool, runners, Ticker.SYSTEM, config.resultTimeout()));
   }
 
   /** What the constructor opens, in this order; a failed step closes what came before it. */

@@ -33,12 +33,23 @@ final class HeartbeatMonitor implements AutoCloseable {
   private final RunnerClient client;
   private final ExecutorService pingExecutor;
   private final long intervalNanos;
+  private final ResultWatch results; // null: results are not watched
   private final Set<HostAndPort> outstanding = ConcurrentHashMap.newKeySet();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final Thread thread;
 
   HeartbeatMonitor(RunnerPool pool, RunnerClient client, ExecutorService pingExecutor,
       Duration interval) {
+    this(pool, client, pingExecutor, interval, null);
+  }
+
+  /**
+   * A monitor that also runs {@code results}' {@link ResultWatch#sweep} each interval, its
+   * questions on the ping executor.
+   */
+  HeartbeatMonitor(RunnerPool pool, RunnerClient client, ExecutorService pingExecutor,
+      Duration interval, ResultWatch results) {
+    this.results = results;
     this.pool = pool;
     this.client = client;
     this.pingExecutor = pingExecutor;
@@ -68,8 +79,14 @@ final class HeartbeatMonitor implements AutoCloseable {
     }
   }
 
-  /** Starts one ping to every registered runner that has none outstanding; does not wait. */
+  /**
+   * Starts one ping to every registered runner that has none outstanding, and the result
+   * watch's questions; does not wait.
+   */
   void sweep() {
+    if (results != null) {
+      results.sweep(pingExecutor);
+    }
     for (HostAndPort runner : pool.runners()) {
       if (outstanding.add(runner)) {
         try {

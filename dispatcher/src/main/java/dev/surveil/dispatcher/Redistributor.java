@@ -58,7 +58,7 @@ final class Redistributor implements AutoCloseable {
           placed = place(work.get());
         } catch (UncheckedIOException e) {
           // the journal could not record the assignment (the storage health has logged why):
-          // the commit stays queued; the runner tests it anyway, and its report is taken
+          // the commit stays queued, and a Surveil runner's claim is answered Not assigned
           log.warn("commit {} stays queued: {}", work.get().commit(), e.getMessage());
         } catch (RuntimeException e) {
           // a bug must not end the only thread that hands out work; log it and go on
@@ -76,31 +76,52 @@ final class Redistributor implements AutoCloseable {
     }
   }
 
-  /** Offers the commit to each idle runner in turn; true once one accepted it. */
+  /**
+   * Offers the commit to each idle runner in turn; true once one accepted it. Every offer and
+   * its outcome is logged. While an offer is out, {@link RunnerPool#mayTest} answers yes to that
+   * runner, whose claim may arrive before its {@code OK} is read here.
+   */
   boolean place(RunnerPool.Work work) {
     CommitId commit = work.commit();
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
       for (HostAndPort runner : work.idleRunners()) {
-        Reply reply;
+        pool.offering(commit, runner);
         try {
-          reply = client.send(runner, new RunTest(commit));
-        } catch (IOException e) {
-          log.debug("runner {} did not take commit {}: {}", runner, commit, e.toString());
-          continue; // the heartbeat decides whether it is dead
-        }
-        if (reply == Reply.OK) {
-          if (pool.assign(commit, runner)) {
-            log.info("dispatched commit {} to runner {}", commit, runner);
-          } else {
-            log.warn("runner {} took commit {} but left the pool meanwhile; it stays queued",
-                runner, commit);
+          if (offer(commit, runner)) {
+            return true;
           }
-          return true;
+        } finally {
+          pool.offerEnded(commit); // only once assigned: a claim must not fall between the two
         }
-        log.debug("runner {} answered {} to commit {}", runner, reply.text(), commit);
       }
       return false;
     }
+  }
+
+  /** Sends one {@code runtest}; true if the runner took the commit. */
+  private boolean offer(CommitId commit, HostAndPort runner) {
+    Reply reply;
+    try {
+      reply = client.send(runner, new RunTest(commit));
+    } catch (IOException e) {
+      log.info("offered commit {} to runner {}: no answer ({}); the commit stays queued",
+          commit, runner, e.getMessage() == null ? e.toString() : e.getMessage());
+      return false; // the heartbeat decides whether it is dead
+    }
+    if (reply != Reply.OK) {
+      log.info("offered commit {} to runner {}: it answered '{}'; the commit stays queued",
+          commit, runner, reply.text());
+      return false;
+    }
+    if (pool.assign(commit, runner)) {
+      log.info("dispatched commit {} to runner {}", commit, runner);
+    } else if (!pool.pending().contains(commit)) {
+      log.info("runner {} took commit {}, whose result it delivered meanwhile", runner, commit);
+    } else {
+      log.warn("runner {} took commit {} but left the pool meanwhile; it stays queued",
+          runner, commit);
+    }
+    return true;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.surveil.protocol.CommitId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,11 @@ final class RunnerPool {
   private final Map<CommitId, HostAndPort> assigned = new LinkedHashMap<>();
   // assigned commits whose runner has its report and sends it again (not journaled)
   private final Set<CommitId> reportsWaiting = new HashSet<>();
+  // commits that lost their runner (removed, registered again, requeued) and have no result
+  // yet -> that runner, which may still deliver the result (not journaled; see senders)
+  private final Map<CommitId, HostAndPort> formerRunners = new HashMap<>();
+  // commits being offered with runtest -> the runner asked (not journaled; see mayTest)
+  private final Map<CommitId, HostAndPort> offers = new HashMap<>();
   private int rotation;
   private boolean closed;
   private Journal journal; // guarded by lock
@@ -133,6 +139,7 @@ final class RunnerPool {
       if (lost != null) {
         assigned.remove(lost);
         pending.addFirst(lost);
+        formerRunners.put(lost, runner);
       }
       changed.signalAll();
       return Optional.ofNullable(lost);
@@ -158,6 +165,7 @@ final class RunnerPool {
         assigned.remove(lost);
         reportsWaiting.remove(lost);
         pending.addFirst(lost);
+        formerRunners.put(lost, runner);
       }
       changed.signalAll();
       return Optional.of(new Removed(runner, lost));
@@ -193,6 +201,7 @@ final class RunnerPool {
       record(PoolChange.complete(commit));
       pending.remove(commit);
       reportsWaiting.remove(commit);
+      formerRunners.remove(commit);
       HostAndPort runner = assigned.remove(commit);
       if (runner != null) {
         runners.put(runner, null);
@@ -222,6 +231,27 @@ final class RunnerPool {
     });
   }
 
+  /**
+   * {@link #requeue}s {@code commit} if it is still assigned to {@code runner} and no report of
+   * it waits with that runner.
+   *
+   * @return whether it was requeued
+   */
+  boolean requeueFrom(CommitId commit, HostAndPort runner) {
+    return withLock(() -> {
+      if (!runner.equals(assigned.get(commit)) || reportsWaiting.contains(commit)) {
+        return false;
+      }
+      requeue(commit);
+      return true;
+    });
+  }
+
+  /** Whether the runner testing {@code commit} holds its report ({@link #reportWaits}). */
+  boolean reportWaiting(CommitId commit) {
+    return withLock(() -> reportsWaiting.contains(commit));
+  }
+
   /** Puts a commit being tested back at the front of the queue and frees its runner. */
   void requeue(CommitId commit) {
     withLock(() -> {
@@ -233,6 +263,7 @@ final class RunnerPool {
       HostAndPort runner = assigned.remove(commit);
       if (runner != null) {
         runners.put(runner, null);
+        formerRunners.put(commit, runner);
       }
       if (!pending.contains(commit)) {
         pending.addFirst(commit);
@@ -284,6 +315,53 @@ final class RunnerPool {
       assigned.put(commit, runner);
       return true;
     });
+  }
+
+  /**
+   * Who may deliver the result of {@code commit} now: the runner it is assigned to; the runner
+   * that last had it before it went back to the queue (removed from the pool, registered again
+   * or requeued), which may still be testing it or hold its report; and the runner it is being
+   * offered to, which may answer and report faster than the offer's {@code OK} is read.
+   */
+  record Senders(Optional<HostAndPort> assigned, Optional<HostAndPort> former,
+      Optional<HostAndPort> offered) {
+    /** Every runner that may deliver the result. */
+    List<HostAndPort> all() {
+      List<HostAndPort> all = new ArrayList<>();
+      assigned.ifPresent(all::add);
+      former.ifPresent(all::add);
+      offered.ifPresent(all::add);
+      return all;
+    }
+  }
+
+  /** {@link Senders} of {@code commit}, as the pool is now. */
+  Senders senders(CommitId commit) {
+    return withLock(() -> new Senders(Optional.ofNullable(assigned.get(commit)),
+        Optional.ofNullable(formerRunners.get(commit)), Optional.ofNullable(offers.get(commit))));
+  }
+
+  /**
+   * Records that {@code runtest:<commit>} is being sent to {@code runner}, until
+   * {@link #offerEnded}: a runner that answers {@code OK} may ask ({@link #mayTest}) before the
+   * dispatcher has read its answer.
+   */
+  void offering(CommitId commit, HostAndPort runner) {
+    withLock(() -> offers.put(commit, runner));
+  }
+
+  /** The offer of {@code commit} has been answered, refused or has failed. */
+  void offerEnded(CommitId commit) {
+    withLock(() -> offers.remove(commit));
+  }
+
+  /**
+   * Whether {@code runner} should test {@code commit}: it is assigned to that runner, or being
+   * offered to it now. A runner that answered a {@code runtest} too late (it was frozen, and the
+   * dispatcher gave the commit to another runner) gets false.
+   */
+  boolean mayTest(CommitId commit, HostAndPort runner) {
+    return withLock(() -> runner.equals(assigned.get(commit)) || runner.equals(offers.get(commit)));
   }
 
   /** Waits until the pool changes, at most {@code nanos}; returns at once if closed. */

@@ -3,6 +3,7 @@ package dev.surveil.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Ping;
@@ -14,6 +15,8 @@ import dev.surveil.protocol.Status;
 import dev.surveil.testing.FailingFolder;
 import dev.surveil.testing.FakeTicker;
 import dev.surveil.testing.LogRecorder;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,9 +69,9 @@ class DispatchHandlerTest {
   }
 
   @Test
-  void doesNotQueueACommitThatAlreadyHasAResult() {
+  void doesNotQueueACommitThatAlreadyHasAResult() throws Exception {
     handler.handle(new Register("localhost", 8901));
-    handler.handle(new Results(COMMIT, "done"));
+    Files.writeString(dir.resolve(COMMIT.value()), "done");
     assertThat(handler.handle(new Dispatch(COMMIT))).isEqualTo(Reply.OK);
     assertThat(pool.pending()).isEmpty();
   }
@@ -178,9 +181,158 @@ class DispatchHandlerTest {
 
   @Test
   void keepsTheFirstResultWhenASecondArrives() throws Exception {
+    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Dispatch(COMMIT));
+    pool.assign(COMMIT, RUNNER);
     handler.handle(new Results(COMMIT, "first"));
     assertThat(handler.handle(new Results(COMMIT, "second"))).isEqualTo(Reply.OK);
     assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("first");
+  }
+
+  @Test
+  void refusesAResultFromAnotherAddressThanItsRunnersHostAndStoresTheRunnersOwn()
+      throws Exception {
+    try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
+      handler.handle(new Register("localhost", 8901));
+      handler.handle(new Dispatch(COMMIT));
+      pool.assign(COMMIT, RUNNER);
+
+      assertThat(handler.handle(new Results(COMMIT, "forged PASSED"), from("127.0.0.2", 4242)))
+          .isEqualTo(Reply.INVALID_COMMAND);
+
+      assertThat(dir.resolve(COMMIT.value())).doesNotExist();
+      assertThat(pool.assignments()).containsEntry(COMMIT, RUNNER);
+      assertThat(logs.linesStartingWith("WARN")).singleElement().asString()
+          .isEqualTo("WARN refused a result for commit " + COMMIT + " from 127.0.0.2:4242: the"
+              + " commit is being tested by runner localhost:8901, whose host is not that"
+              + " address");
+
+      assertThat(handler.handle(new Results(COMMIT, "real"), from("127.0.0.1", 5151)))
+          .isEqualTo(Reply.OK);
+      assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("real");
+      assertThat(pool.assignments()).isEmpty();
+      assertThat(logs.linesStartingWith("INFO")).anySatisfy(line -> assertThat(line)
+          .startsWith("INFO stored result for commit " + COMMIT + " from runner localhost:8901"
+              + " sent from 127.0.0.1:5151 in "));
+    }
+  }
+
+  @Test
+  void aRunnerRegisteredUnderAnAddressOfThisMachineMayReportFromLocalhostOnly() {
+    HostAndPort runner = new HostAndPort("127.0.0.5", 8901);
+    handler.handle(new Register(runner.host(), runner.port()));
+    handler.handle(new Dispatch(COMMIT));
+    pool.assign(COMMIT, runner);
+
+    assertThat(handler.handle(new Results(COMMIT, "forged"), from("127.0.0.2", 1)))
+        .isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(handler.handle(new Results(COMMIT, "real"), from("127.0.0.1", 1)))
+        .isEqualTo(Reply.OK);
+  }
+
+  @Test
+  void refusesAResultForACommitNoRunnerHadUnlessConfiguredToAcceptIt() throws Exception {
+    try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
+      handler.handle(new Register("localhost", 8901));
+      handler.handle(new Dispatch(COMMIT));
+
+      assertThat(handler.handle(new Results(COMMIT, "queued, not tested")))
+          .isEqualTo(Reply.INVALID_COMMAND);
+      assertThat(logs.linesStartingWith("WARN")).singleElement().asString()
+          .startsWith("WARN refused a result for commit " + COMMIT + " from 127.0.0.1:0: no"
+              + " runner is testing the commit (start the dispatcher with"
+              + " --accept-unassigned-results");
+    }
+    assertThat(pool.pending()).containsExactly(COMMIT);
+    assertThat(dir.resolve(COMMIT.value())).doesNotExist();
+
+    DispatchHandler accepting = new DispatchHandler(pool, new ResultStore(dir), true);
+    assertThat(accepting.handle(new Results(COMMIT, "hand-made"), from("127.0.0.2", 1)))
+        .isEqualTo(Reply.OK);
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("hand-made");
+    assertThat(pool.pending()).isEmpty();
+  }
+
+  @Test
+  void takesALateResultFromTheRunnerThatHadTheCommitAndDoneWithItAtOnce() throws Exception {
+    HostAndPort frozen = new HostAndPort("127.0.0.3", 8901);
+    HostAndPort other = new HostAndPort("127.0.0.4", 8902);
+    handler.handle(new Register(frozen.host(), frozen.port()));
+    handler.handle(new Register(other.host(), other.port()));
+    handler.handle(new Dispatch(COMMIT));
+    pool.assign(COMMIT, frozen);
+    pool.remove(frozen); // missed its pings: the commit is requeued...
+    pool.assign(COMMIT, other); // ...and given to another runner
+
+    try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
+      assertThat(handler.handle(new Results(COMMIT, "late"), from("127.0.0.3", 1)))
+          .isEqualTo(Reply.OK);
+      assertThat(logs.linesStartingWith("INFO stored result")).singleElement().asString()
+          .startsWith("INFO stored result for commit " + COMMIT + " from runner " + frozen
+              + " sent from 127.0.0.3:1 in ");
+    }
+
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("late");
+    assertThat(pool.assignments()).isEmpty();
+    assertThat(pool.pending()).isEmpty();
+    // the other runner's result, when it comes, changes nothing and is acknowledged
+    assertThat(handler.handle(new Results(COMMIT, "second"), from("127.0.0.4", 1)))
+        .isEqualTo(Reply.OK);
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("late");
+    // and once done, nobody is the former runner any more
+    assertThat(pool.senders(COMMIT).all()).isEmpty();
+  }
+
+  @Test
+  void takesTheResultOfTheRunnerTheCommitIsBeingOfferedToBeforeItsOkIsRead() throws Exception {
+    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Dispatch(COMMIT));
+    pool.offering(COMMIT, RUNNER);
+
+    assertThat(handler.handle(new Results(COMMIT, "fast"), from("127.0.0.1", 1)))
+        .isEqualTo(Reply.OK);
+
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("fast");
+    assertThat(pool.pending()).isEmpty();
+    assertThat(pool.assign(COMMIT, RUNNER)).as("the offer's OK, read now").isFalse();
+  }
+
+  @Test
+  void aResentResultForACommitThatHasOneIsAcknowledgedAndClosesTheCommit() throws Exception {
+    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Dispatch(COMMIT));
+    pool.assign(COMMIT, RUNNER);
+    // stored, but the journal could not record that the commit is done
+    Files.writeString(dir.resolve(COMMIT.value()), "first");
+
+    assertThat(handler.handle(new Results(COMMIT, "again"))).isEqualTo(Reply.OK);
+
+    assertThat(pool.assignments()).isEmpty();
+    assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("first");
+  }
+
+  @Test
+  void aClaimIsAnsweredOkOnlyForTheRunnerThatHasTheCommit() {
+    HostAndPort other = new HostAndPort("localhost", 8902);
+    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Register("localhost", 8902));
+    handler.handle(new Dispatch(COMMIT));
+    assertThat(handler.handle(new Claim(COMMIT, "localhost", 8901)))
+        .as("queued, offered to nobody").isEqualTo(Reply.NOT_ASSIGNED);
+
+    pool.assign(COMMIT, RUNNER);
+
+    assertThat(handler.handle(new Claim(COMMIT, "localhost", 8901))).isEqualTo(Reply.OK);
+    assertThat(handler.handle(new Claim(COMMIT, other.host(), other.port())))
+        .isEqualTo(Reply.NOT_ASSIGNED);
+  }
+
+  private static InetSocketAddress from(String address, int port) {
+    try {
+      return new InetSocketAddress(InetAddress.getByName(address), port);
+    } catch (java.net.UnknownHostException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @Test

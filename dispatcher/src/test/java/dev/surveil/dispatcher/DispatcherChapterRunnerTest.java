@@ -100,4 +100,30 @@ class DispatcherChapterRunnerTest {
     assertThat(logs.lines()).noneMatch(line -> line.contains("left the pool meanwhile")
         || line.contains("(unassigned)") || line.contains("dropped a second result"));
   }
+
+  @Test
+  void aChapterRunnerStillTestingPastTheResultTimeoutAnswersBusyAndItsCommitGoesToAnother()
+      throws Exception {
+    dispatcher.close();
+    dispatcher = new DispatcherService(new DispatcherService.Config(
+        new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
+        Duration.ofSeconds(1), ServerOptions.DEFAULT).withResultTimeout(Duration.ofSeconds(1)));
+    dispatcher.start();
+    dispatcherAddress = new HostAndPort("127.0.0.1", dispatcher.localAddress().getPort());
+    chapter = ChapterRunner.start("chapter", dispatcherAddress);
+    assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.OK);
+    assertThat(chapter.pollStarted(WAIT)).isEqualTo(COMMIT.value());
+    other = ChapterRunner.start("other", dispatcherAddress);
+    other.finishEveryTest();
+
+    // asked again after 1 s: the chapter's runner is busy with it, so it says BUSY
+    logs.awaitLine("WARN no result for commit " + COMMIT + " from runner " + chapter.address()
+        + " after 1s, and the runner no longer has it");
+    assertThat(other.pollStarted(WAIT)).isEqualTo(COMMIT.value());
+    logs.awaitLine("INFO stored result for commit " + COMMIT + " from runner " + other.address());
+    chapter.finish(COMMIT.value()); // its late result is the second: acknowledged, dropped
+    await().atMost(WAIT).until(() -> chapter.tested().size() == 1);
+    assertThat(Files.readString(dir.resolve(COMMIT.value())))
+        .isEqualTo(other.reportFor(COMMIT.value()));
+  }
 }

@@ -55,8 +55,15 @@ class DispatcherCommandTest {
   void helpListsEveryOptionAndExitsZero() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("--host", "--port", "--results-dir",
-        "--heartbeat-interval", "--heartbeat-timeout", "--token-file", "--verbose", "--quiet",
-        "--version");
+        "--heartbeat-interval", "--heartbeat-timeout", "--result-timeout",
+        "--accept-unassigned-results", "--token-file", "--verbose", "--quiet", "--version");
+  }
+
+  @Test
+  void refusesAZeroResultTimeout() {
+    assertThat(run("--result-timeout", "0s")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("dispatcher: --result-timeout 0s: not a positive"
+        + " duration; write e.g. 500ms, 5s, 10m or 1h" + NL);
   }
 
   @Test

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class HeartbeatMonitorTest {
   private static final HostAndPort A = new HostAndPort("localhost", 8901);
   private static final HostAndPort B = new HostAndPort("localhost", 8902);
-  private static final CommitId C1 = new CommitId("aaaa1111");
+  private static final CommitId C1 = new CommitId("aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111");
 
   private final RunnerPool pool = new RunnerPool();
   private final FakeRunners runners = new FakeRunners();

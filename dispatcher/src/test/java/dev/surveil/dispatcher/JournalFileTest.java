@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class JournalFileTest {
   private static final HostAndPort A = new HostAndPort("127.0.0.1", 8901);
-  private static final CommitId C1 = new CommitId("aaaa1111");
-  private static final CommitId C2 = new CommitId("bbbb2222");
+  private static final CommitId C1 = new CommitId("aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111");
+  private static final CommitId C2 = new CommitId("bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222");
 
   @TempDir
   Path dir;
@@ -32,13 +32,13 @@ class JournalFileTest {
         PoolChange.requeue(C1))) {
       assertThat(PoolChange.parse(change.format())).isEqualTo(change);
     }
-    assertThat(PoolChange.assign(C1, A).format()).isEqualTo("assign aaaa1111 127.0.0.1:8901");
+    assertThat(PoolChange.assign(C1, A).format()).isEqualTo("assign aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111 127.0.0.1:8901");
   }
 
   @Test
   void refusesLinesThatAreNotChanges() {
-    for (String line : List.of("", "enqueue", "enqueue ../x", "assign aaaa1111",
-        "register 127.0.0.1:8901 extra", "launch aaaa1111")) {
+    for (String line : List.of("", "enqueue", "enqueue ../x", "assign aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111",
+        "register 127.0.0.1:8901 extra", "launch aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111")) {
       assertThatThrownBy(() -> PoolChange.parse(line))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("journal line");
     }
@@ -61,7 +61,7 @@ class JournalFileTest {
   @Test
   void dropsALastLineCutShortByACrashAndSkipsDamagedLines() throws Exception {
     Files.writeString(dir.resolve(JournalFile.NAME),
-        "enqueue aaaa1111\ngarbage\nenqueue bbbb2222\nassign bbbb", StandardCharsets.UTF_8);
+        "enqueue aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111\ngarbage\nenqueue bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222\nassign bbbb", StandardCharsets.UTF_8);
     try (JournalFile journal = JournalFile.open(dir)) {
       assertThat(journal.recovered())
           .containsExactly(PoolChange.enqueue(C1), PoolChange.enqueue(C2));
@@ -70,13 +70,13 @@ class JournalFileTest {
 
   @Test
   void theNextAppendCutsOffALastLineCutShortByACrash() throws Exception {
-    Files.writeString(dir.resolve(JournalFile.NAME), "enqueue aaaa1111\nassign bbbb",
+    Files.writeString(dir.resolve(JournalFile.NAME), "enqueue aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111\nassign bbbb",
         StandardCharsets.UTF_8);
     try (JournalFile journal = JournalFile.open(dir)) {
       journal.append(PoolChange.enqueue(C2));
     }
     assertThat(Files.readString(dir.resolve(JournalFile.NAME)))
-        .isEqualTo("enqueue aaaa1111\nenqueue bbbb2222\n");
+        .isEqualTo("enqueue aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111\nenqueue bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222\n");
   }
 
   @Test
@@ -114,7 +114,7 @@ class JournalFileTest {
       try (JournalFile journal = JournalFile.open(folder.path())) {
         // fill the file's first page until the next line no longer fits in it
         for (int i = 0; Files.size(file) <= 4096 - 40; i++) {
-          written.add(PoolChange.enqueue(new CommitId(String.format("%08x", i))));
+          written.add(PoolChange.enqueue(new CommitId(String.format("%040x", i))));
           journal.append(written.get(i));
         }
         folder.startFailing();
@@ -129,7 +129,7 @@ class JournalFileTest {
       try (JournalFile journal = JournalFile.open(folder.path())) {
         assertThat(journal.recovered()).isEqualTo(written);
       }
-      assertThat(Files.readString(file)).endsWith("\nenqueue bbbb2222\n");
+      assertThat(Files.readString(file)).endsWith("\nenqueue bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222\n");
     }
   }
 
@@ -143,7 +143,7 @@ class JournalFileTest {
       journal.sync();
     }
     assertThat(Files.readAllLines(dir.resolve(JournalFile.NAME)))
-        .containsExactly("enqueue bbbb2222", "register 127.0.0.1:8901");
+        .containsExactly("enqueue bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222", "register 127.0.0.1:8901");
     assertThat(dir.resolve(JournalFile.NAME + ".tmp")).doesNotExist();
   }
 
@@ -153,7 +153,7 @@ class JournalFileTest {
       RunnerPool pool = new RunnerPool(journal);
       pool.register(A);
       for (int i = 0; i < 5_000; i++) {
-        CommitId commit = new CommitId(String.format("%08x", i));
+        CommitId commit = new CommitId(String.format("%040x", i));
         pool.enqueue(commit);
         pool.assign(commit, A);
         pool.complete(commit);
@@ -185,7 +185,7 @@ class JournalFileTest {
     List<String> expected = new ArrayList<>();
     try (JournalFile journal = JournalFile.open(dir)) {
       for (int i = 0; i < 100; i++) {
-        CommitId commit = new CommitId(String.format("%08x", i));
+        CommitId commit = new CommitId(String.format("%040x", i));
         journal.append(PoolChange.enqueue(commit));
         expected.add("enqueue " + commit.value());
       }

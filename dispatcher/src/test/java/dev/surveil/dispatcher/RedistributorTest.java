@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class RedistributorTest {
   private static final HostAndPort A = new HostAndPort("localhost", 8901);
   private static final HostAndPort B = new HostAndPort("localhost", 8902);
-  private static final CommitId C1 = new CommitId("aaaa1111");
-  private static final CommitId C2 = new CommitId("bbbb2222");
+  private static final CommitId C1 = new CommitId("aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111");
+  private static final CommitId C2 = new CommitId("bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222");
 
   private final RunnerPool pool = new RunnerPool();
   private final FakeRunners runners = new FakeRunners();
@@ -45,6 +45,48 @@ class RedistributorTest {
     pool.enqueue(C1);
     assertThat(redistributor.place(new RunnerPool.Work(C1, List.of(A, B)))).isTrue();
     assertThat(pool.assignments()).containsEntry(C1, B);
+  }
+
+  @Test
+  void logsEveryOfferAndItsOutcome() {
+    try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
+      runners.answer(A, Reply.BUSY);
+      pool.register(A);
+      pool.register(B); // unreachable
+      pool.enqueue(C1);
+      assertThat(redistributor.place(new RunnerPool.Work(C1, List.of(A, B)))).isFalse();
+      runners.answer(B, Reply.OK);
+      assertThat(redistributor.place(new RunnerPool.Work(C1, List.of(B)))).isTrue();
+
+      assertThat(logs.lines()).containsExactly(
+          "INFO offered commit " + C1 + " to runner " + A + ": it answered 'BUSY'; the commit"
+              + " stays queued",
+          "INFO offered commit " + C1 + " to runner " + B + ": no answer (Connection refused);"
+              + " the commit stays queued",
+          "INFO dispatched commit " + C1 + " to runner " + B);
+    }
+  }
+
+  @Test
+  void aRunnerMayTestTheCommitWhileItIsOfferedToItAndOnceAssignedButNotAfterAFailedOffer() {
+    pool.register(A);
+    pool.register(B);
+    pool.enqueue(C1);
+    java.util.Map<HostAndPort, Boolean> duringOffer =
+        new java.util.concurrent.ConcurrentHashMap<>();
+    Redistributor asking = new Redistributor(pool, (runner, request) -> {
+      duringOffer.put(runner, pool.mayTest(C1, runner)); // its claim, before its answer is read
+      if (runner.equals(A)) {
+        throw new java.net.SocketTimeoutException("Read timed out");
+      }
+      return Reply.OK;
+    }, storage);
+
+    assertThat(asking.place(new RunnerPool.Work(C1, List.of(A, B)))).isTrue();
+
+    assertThat(duringOffer).containsEntry(A, true).containsEntry(B, true);
+    assertThat(pool.mayTest(C1, A)).as("A's offer timed out").isFalse();
+    assertThat(pool.mayTest(C1, B)).isTrue();
   }
 
   @Test
@@ -88,7 +130,7 @@ class RedistributorTest {
   void offersNothingWhileResultsCannotBeStoredAndCarriesOnWhenTheyCan() throws Exception {
     runners.answer(A, Reply.OK);
     pool.register(A);
-    storage.failed("cannot write result test_results/aaaa1111: No space left on device");
+    storage.failed("cannot write result test_results/aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111: No space left on device");
     pool.enqueue(C1);
     redistributor.start();
 

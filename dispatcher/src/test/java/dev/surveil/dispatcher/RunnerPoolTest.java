@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class RunnerPoolTest {
   private static final HostAndPort A = new HostAndPort("localhost", 8901);
   private static final HostAndPort B = new HostAndPort("localhost", 8902);
-  private static final CommitId C1 = new CommitId("aaaa1111");
-  private static final CommitId C2 = new CommitId("bbbb2222");
-  private static final CommitId C3 = new CommitId("cccc3333");
+  private static final CommitId C1 = new CommitId("aaaa1111aaaa1111aaaa1111aaaa1111aaaa1111");
+  private static final CommitId C2 = new CommitId("bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222");
+  private static final CommitId C3 = new CommitId("cccc3333cccc3333cccc3333cccc3333cccc3333");
 
   private final RunnerPool pool = new RunnerPool();
 

@@ -138,9 +138,10 @@ class AuthIT {
     byte[] dispatch = signer.encode(new Dispatch(CommitId.parse(commit)));
     byte[] ping = signer.encode(new Ping());
 
-    assertThat(raw.exchange(dispatcherAddress, dispatch)).isEqualTo("OK");
+    // the reply to a signed request carries its MAC (docs/protocol.md, authenticated replies)
+    assertThat(raw.exchange(dispatcherAddress, dispatch)).matches("auth:[0-9a-f]{64}\nOK");
     assertThat(raw.exchange(dispatcherAddress, dispatch)).isEqualTo(UNAUTHORIZED);
-    assertThat(raw.exchange(runnerAddress, ping)).isEqualTo("pong");
+    assertThat(raw.exchange(runnerAddress, ping)).matches("auth:[0-9a-f]{64}\npong");
     assertThat(raw.exchange(runnerAddress, ping)).isEqualTo(UNAUTHORIZED);
 
     cluster.awaitResult(commit);

@@ -48,6 +48,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code AuthIT}.)
  */
 class AuthenticationTest {
+  /** A reply to a signed request: its auth line, then OK (docs/protocol.md). */
+  private static final String SIGNED_OK = "auth:[0-9a-f]{64}\nOK";
   private static final Secret SECRET = Secret.of("the-secret-shared-by-this-cluster");
   private static final CommitId COMMIT = new CommitId("0123456789abcdef0123456789abcdef01234567");
   private static final RequestSigner SIGNER = new RequestSigner(SECRET);
@@ -77,7 +79,9 @@ class AuthenticationTest {
   void start() throws Exception {
     dispatcher = new DispatcherService(new DispatcherService.Config(loopback(),
         dir.resolve("results"), Duration.ofSeconds(30), Duration.ofSeconds(2),
-        ServerOptions.DEFAULT.withVerifier(new RequestVerifier(SECRET))));
+        ServerOptions.DEFAULT.withVerifier(new RequestVerifier(SECRET)))
+        // the fake runner never takes the commit; its results come from this test
+        .withAcceptUnassignedResults(true));
     dispatcher.start();
     runner.start();
     fakeRunner.start();
@@ -154,13 +158,13 @@ class AuthenticationTest {
         SIGNER.encode(new Ping()));
 
     for (byte[] captured : toDispatcher) {
-      assertThat(raw.exchange(dispatcher(), captured)).isEqualTo("OK");
+      assertThat(raw.exchange(dispatcher(), captured)).matches(SIGNED_OK);
       assertThat(raw.exchange(dispatcher(), captured)).isEqualTo("Unauthorized");
     }
-    assertThat(raw.exchange(runner(), toRunner.get(0))).isEqualTo("OK");
+    assertThat(raw.exchange(runner(), toRunner.get(0))).matches(SIGNED_OK);
     assertThat(jobs.poll(5, TimeUnit.SECONDS)).isEqualTo(COMMIT);
     assertThat(raw.exchange(runner(), toRunner.get(0))).isEqualTo("Unauthorized");
-    assertThat(raw.exchange(runner(), toRunner.get(1))).isEqualTo("pong");
+    assertThat(raw.exchange(runner(), toRunner.get(1))).matches("auth:[0-9a-f]{64}\npong");
     assertThat(raw.exchange(runner(), toRunner.get(1))).isEqualTo("Unauthorized");
 
     assertThat(logs.messagesStartingWith("registered runner ")).hasSize(1);

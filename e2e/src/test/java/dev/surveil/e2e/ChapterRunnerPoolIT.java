@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClusterExtension.class)
 class ChapterRunnerPoolIT {
   private static final Pattern STORED =
-      Pattern.compile("stored result for commit (\\p{XDigit}+) from runner (\\S+) in ");
+      Pattern.compile(
+          "stored result for commit (\\p{XDigit}+) from runner (\\S+) sent from \\S+ in ");
 
   @Test
   @Timeout(300)

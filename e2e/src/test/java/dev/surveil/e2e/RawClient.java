@@ -4,6 +4,8 @@ import dev.surveil.net.HostAndPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -28,7 +30,19 @@ final class RawClient {
    * @throws IOException if the connection fails, times out or is reset before the reply ends
    */
   String exchange(HostAndPort address, byte[] request) throws IOException {
+    return exchangeFrom(null, address, request);
+  }
+
+  /**
+   * As {@link #exchange(HostAndPort, byte[])}, from the local address {@code source} (e.g.
+   * {@code 127.0.0.2}, another loopback address than the programs use); any if null.
+   */
+  String exchangeFrom(InetAddress source, HostAndPort address, byte[] request)
+      throws IOException {
     try (Socket socket = new Socket()) {
+      if (source != null) {
+        socket.bind(new InetSocketAddress(source, 0));
+      }
       socket.setTcpNoDelay(true);
       socket.connect(address.toSocketAddress(), timeoutMillis);
       socket.setSoTimeout(timeoutMillis);

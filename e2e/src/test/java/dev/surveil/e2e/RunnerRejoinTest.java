@@ -29,6 +29,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -118,9 +119,10 @@ class RunnerRejoinTest {
     int registrations = logs.messagesStartingWith("registered with dispatcher").size();
     dispatcher = startDispatcher(port);
 
-    assertThat(awaitLog("stored result for commit " + commit)).isEqualTo("stored result for"
-        + " commit " + commit + " from runner " + runnerAddress + " in "
-        + resultsDir.resolve(commit.value()));
+    assertThat(awaitLog("stored result for commit " + commit)).matches(Pattern.quote(
+        "stored result for commit " + commit + " from runner " + runnerAddress
+        + " sent from 127.0.0.1:") + "\\d+" + Pattern.quote(" in "
+        + resultsDir.resolve(commit.value())));
     await("the runner registers again").atMost(WAIT).until(() ->
         logs.messagesStartingWith("registered with dispatcher").size() > registrations);
     List<String> lines = logs.lines();

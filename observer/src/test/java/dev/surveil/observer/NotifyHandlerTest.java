@@ -32,7 +32,7 @@ class NotifyHandlerTest {
   @Test
   void otherRequestsAreInvalidCommands() {
     assertThat(handler.handle(new Ping())).isEqualTo(Reply.INVALID_COMMAND);
-    assertThat(handler.handle(new Dispatch(new CommitId("abcd1234"))))
+    assertThat(handler.handle(new Dispatch(new CommitId("abcd1234".repeat(5)))))
         .isEqualTo(Reply.INVALID_COMMAND);
     assertThat(handler.handle(new Register("localhost", 8900))).isEqualTo(Reply.INVALID_COMMAND);
     assertThat(pollRequests).hasValue(0);

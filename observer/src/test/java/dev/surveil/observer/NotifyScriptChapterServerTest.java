@@ -73,4 +73,33 @@ class NotifyScriptChapterServerTest {
     assertThat(observer.exchanges()).singleElement()
         .satisfies(exchange -> assertThat(exchange.text()).isEqualTo("notify"));
   }
+
+  @Test
+  void aSignedNotifyTakesAnUnsignedOkFromAManInTheMiddleAsNoAnswer() throws Exception {
+    observer = ChapterServer.start("man-in-the-middle",
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        exchange -> exchange.reply("OK"));
+    File out = dir.resolve("out").toFile();
+    File err = dir.resolve("err").toFile();
+    String address = "127.0.0.1:" + observer.localAddress().getPort();
+    ProcessBuilder builder = new ProcessBuilder("bash", script().toString(), address)
+        .redirectOutput(out).redirectError(err);
+    builder.environment().keySet()
+        .removeAll(List.of("SURVEIL_OBSERVER", "SURVEIL_TOKEN", "SURVEIL_TOKEN_FILE"));
+    builder.environment().put("SURVEIL_TOKEN", "the-observer-token-0123456789");
+
+    Process process = builder.start();
+    try {
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("notify ended").isTrue();
+    } finally {
+      process.destroyForcibly();
+    }
+
+    assertThat(process.exitValue()).isEqualTo(1);
+    assertThat(Files.readString(out.toPath())).isEmpty();
+    assertThat(Files.readString(err.toPath())).isEqualTo("notify: the reply 'OK' from " + address
+        + " is not authenticated by the observer's secret; taken as no answer\n");
+    assertThat(observer.exchanges()).singleElement()
+        .satisfies(exchange -> assertThat(exchange.text()).startsWith("auth:"));
+  }
 }

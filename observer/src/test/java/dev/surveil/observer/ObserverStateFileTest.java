@@ -37,7 +37,7 @@ class ObserverStateFileTest {
 
   @Test
   void writesOneCommitIdAndANewlineAndReadsItBack() throws Exception {
-    file.write(new CommitId("abcd1234"));
+    file.write(new CommitId("abcd1234".repeat(5)));
     file.write(COMMIT);
 
     assertThat(gitDir.resolve("surveil-observer-state")).hasContent(COMMIT.value() + "\n");
@@ -59,7 +59,7 @@ class ObserverStateFileTest {
 
     assertThat(file.read()).isEmpty();
     assertThat(logs.messages(Level.WARN)).containsExactly("state file " + file.path()
-        + " is damaged (not a commit id (4-64 hex characters): ''); ignoring it and starting as a"
+        + " is damaged (not a full commit id (40 or 64 hex characters): ''); ignoring it and starting as a"
         + " fresh observer");
   }
 
@@ -76,14 +76,14 @@ class ObserverStateFileTest {
   void aWriteThatFailsSaysWhichFileAndWhyAndKeepsTheOldContent() throws Exception {
     try (FailingFolder folder = FailingFolder.create(gitDir.resolve("clone.git"))) {
       ObserverStateFile state = new ObserverStateFile(folder.path());
-      state.write(new CommitId("abcd1234"));
+      state.write(new CommitId("abcd1234".repeat(5)));
       folder.startFailing();
 
       assertThatThrownBy(() -> state.write(COMMIT)).isInstanceOf(IOException.class)
           .hasMessageStartingWith("cannot write state file " + state.path() + ": "
               + folder.reason());
 
-      assertThat(state.read()).contains(new CommitId("abcd1234"));
+      assertThat(state.read()).contains(new CommitId("abcd1234".repeat(5)));
     }
   }
 

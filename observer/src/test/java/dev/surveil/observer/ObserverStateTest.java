@@ -211,7 +211,7 @@ class ObserverStateTest {
     service.pollOnce();
 
     assertThat(fixture.logs().messages(Level.WARN)).containsExactly("state file "
-        + fixture.stateFile().toRealPath() + " is damaged (not a commit id (4-64 hex"
+        + fixture.stateFile().toRealPath() + " is damaged (not a full commit id (40 or 64 hex"
         + " characters): 'not a commit'); ignoring it and starting as a fresh observer");
     assertThat(service.lastDispatched()).contains(new CommitId(repo.head()));
     assertThat(fixture.state()).contains(repo.head());

@@ -173,6 +173,11 @@ final class ReportOutbox {
     return List.copyOf(reports.values());
   }
 
+  /** Whether the report of {@code commit} waits for delivery. */
+  synchronized boolean holds(CommitId commit) {
+    return reports.containsKey(commit);
+  }
+
   /** Whether every report has been delivered. */
   synchronized boolean isEmpty() {
     return reports.isEmpty();

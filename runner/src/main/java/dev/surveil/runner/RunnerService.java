@@ -46,6 +46,7 @@ public final class RunnerService implements AutoCloseable {
   private final Ticker ticker;
   private final TestRequestHandler handler;
   private final DispatcherLink link;
+  private final DispatcherClaims claims;
   private final ServerOptions serverOptions;
   private final AtomicInteger state = new AtomicInteger(NEW);
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -67,10 +68,12 @@ public final class RunnerService implements AutoCloseable {
     this.ticker = ticker;
     ReportOutbox outbox = ReportOutbox.open(checkout.outbox());
     DispatcherContact contact = new DispatcherContact(ticker);
-    this.handler = new TestRequestHandler(contact,
-        new CommitTestJob(checkout, executor, outbox, ticker), this::jobEnded);
     DispatcherClient client = new DispatcherClient(settings.dispatcher(),
         settings.secret().map(RequestSigner::new));
+    this.claims = new DispatcherClaims(client);
+    this.handler = new TestRequestHandler(contact,
+        new CommitTestJob(checkout, executor, outbox, ticker), this::jobEnded,
+        outbox::holds, claims);
     this.link = new DispatcherLink(outbox, client, handler, contact,
         settings.dispatcherCheckInterval(), ticker, backoff);
     // A runner is never sent a report: refuse a results request from its header. With a
@@ -105,7 +108,9 @@ public final class RunnerService implements AutoCloseable {
       }
       int port = server.localAddress().getPort();
       log.info("runner listening on {}:{}", settings.host(), port);
-      link.start(new Register(settings.host(), port));
+      Register registration = new Register(settings.host(), port);
+      claims.registeredAs(registration);
+      link.start(registration);
     } catch (IOException | RuntimeException e) {
       close();
       throw e;

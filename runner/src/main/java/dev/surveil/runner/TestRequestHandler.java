@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * and gets {@code pong}, always; {@code runtest} starts a {@link TestJob} on the
  * {@code runner-test} thread and gets {@code OK} at once, or {@code BUSY} while a job runs and
  * once the runner is stopping; anything else gets {@code Invalid command}. Thread-safe.
+ *
+ * <p>A {@code runtest} for the commit being tested, or for a commit whose report waits in the
+ * outbox, gets {@code OK} and starts nothing: the dispatcher asks so when a result is overdue,
+ * and the runner still has it. Before a job tests its commit, it asks the {@link OfferCheck}
+ * whether the commit is still this runner's, and ends at once if not.
  */
 public final class TestRequestHandler implements MessageHandler, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TestRequestHandler.class);
@@ -30,6 +36,8 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
   private final DispatcherContact contact;
   private final TestJob job;
   private final Runnable jobEnded;
+  private final Predicate<CommitId> reportWaits;
+  private final OfferCheck offers;
   private final AtomicBoolean busy = new AtomicBoolean();
   private final ExecutorService jobs =
       Executors.newSingleThreadExecutor(task -> new Thread(task, "runner-test"));
@@ -45,9 +53,21 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
    * @param jobEnded called on the {@code runner-test} thread after each job has ended
    */
   public TestRequestHandler(DispatcherContact contact, TestJob job, Runnable jobEnded) {
+    this(contact, job, jobEnded, commit -> false, OfferCheck.ALWAYS);
+  }
+
+  /**
+   * @param jobEnded called on the {@code runner-test} thread after each job has ended
+   * @param reportWaits whether the report of a commit waits for delivery
+   * @param offers asked before each job tests its commit
+   */
+  TestRequestHandler(DispatcherContact contact, TestJob job, Runnable jobEnded,
+      Predicate<CommitId> reportWaits, OfferCheck offers) {
     this.contact = contact;
     this.job = job;
     this.jobEnded = jobEnded;
+    this.reportWaits = reportWaits;
+    this.offers = offers;
   }
 
   @Override
@@ -71,6 +91,14 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
       if (stopping) {
         log.debug("stopping; refusing commit={}", commit);
         return Reply.BUSY;
+      }
+      if (jobsInFlight > 0 && commit.equals(lastAccepted)) {
+        log.info("asked again for commit {}, which this runner is testing", commit);
+        return Reply.OK;
+      }
+      if (reportWaits.test(commit)) {
+        log.info("asked again for commit {}, whose report waits for delivery", commit);
+        return Reply.OK;
       }
       if (!busy.compareAndSet(false, true)) {
         log.debug("busy; refusing commit={}", commit);
@@ -100,7 +128,9 @@ public final class TestRequestHandler implements MessageHandler, AutoCloseable {
       }
     };
     try {
-      job.run(commit, release);
+      if (offers.stillOffered(commit)) {
+        job.run(commit, release);
+      }
     } catch (InterruptedException e) {
       log.info("stopped testing commit {}: the runner is shutting down", commit);
       Thread.currentThread().interrupt();

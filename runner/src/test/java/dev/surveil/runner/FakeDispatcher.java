@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
@@ -22,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A dispatcher stand-in on a real socket (port 0): records every request it gets, in order, and
- * answers with one reply, {@code OK} unless told otherwise; it can also close the connection
+ * answers with one reply, {@code OK} unless told otherwise ({@code claim}s are kept apart, in
+ * {@link #takeClaim()}, and answered {@code OK} unless told otherwise); it can also close the connection
  * without a reply to the results of chosen commits, as the chapter's dispatcher does for a
  * commit it did not dispatch. It can stop and start again on the same port, as a restarted
  * dispatcher does. Never pings. Thread-safe.
@@ -34,6 +36,8 @@ final class FakeDispatcher implements AutoCloseable {
   private final int port;
   private volatile LineServer server;
   private volatile Reply reply = Reply.OK;
+  private final BlockingQueue<Claim> claims = new LinkedBlockingQueue<>();
+  private volatile Reply claimReply = Reply.OK;
 
   private FakeDispatcher(ServerOptions options) {
     this.options = options;
@@ -44,6 +48,10 @@ final class FakeDispatcher implements AutoCloseable {
   private LineServer listen(int onPort) {
     LineServer listening = new LineServer("fake-dispatcher",
         new InetSocketAddress("localhost", onPort), request -> {
+          if (request instanceof Claim claim) {
+            claims.add(claim);
+            return claimReply;
+          }
           // read first: a test may change them once it sees the request
           Reply answer = reply;
           boolean close = request instanceof Results results
@@ -73,6 +81,18 @@ final class FakeDispatcher implements AutoCloseable {
 
   HostAndPort address() {
     return new HostAndPort("localhost", port);
+  }
+
+  /** Answers every later {@code claim} with {@code reply} ({@code OK} until then). */
+  void replyToClaimsWith(Reply reply) {
+    this.claimReply = reply;
+  }
+
+  /** The next {@code claim} received, waiting at most 10 seconds for it. */
+  Claim takeClaim() throws InterruptedException {
+    Claim claim = claims.poll(10, TimeUnit.SECONDS);
+    assertThat(claim).as("a claim to the dispatcher within 10 s").isNotNull();
+    return claim;
   }
 
   /** Answers every later request with {@code reply}. */

@@ -97,12 +97,6 @@ class RepositoryCheckoutTest {
   }
 
   @Test
-  void acceptsAnAbbreviatedCommitId() throws IOException {
-    checkout.checkout(new CommitId(older.substring(0, 10)));
-    assertThat(head()).isEqualTo(older);
-  }
-
-  @Test
   void removesUntrackedAndIgnoredFilesAndUndoesChanges() throws IOException {
     Files.writeString(clone.resolve("stray.txt"), "left over");
     Files.createDirectories(clone.resolve("scratch/deeper"));

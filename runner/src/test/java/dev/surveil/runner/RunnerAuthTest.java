@@ -3,16 +3,19 @@ package dev.surveil.runner;
 import static dev.surveil.runner.RunnerFixture.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RequestSigner;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Secret;
 import dev.surveil.testing.LogRecorder;
+import dev.surveil.testing.ManInTheMiddle;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -53,6 +56,39 @@ class RunnerAuthTest {
     assertThat(dispatcher.takeRequest())
         .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
     logs.awaitLine("INFO delivered results for commit " + commit);
+  }
+
+  @Test
+  void keepsAReportThatAManInTheMiddleAnsweredOkUnsignedAndDeliversItLater() throws Exception {
+    try (ManInTheMiddle middle = ManInTheMiddle.start(
+        dispatcher.address().toSocketAddress(), true)) {
+      HostAndPort throughMiddle = new HostAndPort("localhost", middle.localAddress().getPort());
+      fixture.start(new RunnerSettings("localhost", PortRange.of(0), throughMiddle, NEVER,
+          Optional.of(SECRET)), FakeTestExecutor.immediate());
+      assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
+      CommitId commit = new CommitId(fixture.repo().head());
+      middle.swallowResults(true);
+
+      assertThat(signed.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
+
+      logs.awaitLine("WARN cannot deliver results for commit " + commit);
+      assertThat(middle.swallowed()).isPositive();
+      assertThat(logs.lines()).anyMatch(line -> line.contains("reply 'OK' from " + throughMiddle
+          + " is not authenticated; taken as no reply"));
+      assertThat(fixture.checkout().outbox().resolve(commit.value())).exists();
+      assertThat(logs.lines()).noneMatch(line -> line.contains("delivered results"));
+
+      middle.swallowResults(false);
+
+      assertThat(dispatcher.takeRequestSkipping(Register.class))
+          .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
+      logs.awaitLine("INFO delivered results for commit " + commit);
+      assertThat(fixture.checkout().outbox().resolve(commit.value())).doesNotExist();
+      // a dispatcher that did not answer may have restarted: the runner registers again
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+          logs.lines().stream().filter(l -> l.startsWith("INFO registered with")).count() > 1);
+      dispatcher.discardRequests();
+    }
   }
 
   @Test

@@ -54,6 +54,13 @@ class RunnerChapterDispatcherTest {
     String report = FakeTestExecutor.summaryOf(commit).report();
     assertThat(dispatcher.report(commit.value())).contains(ChapterRequest.strip(report));
     assertThat(dispatcher.count("results", commit.value())).isOne();
+    // it asked before testing; the chapter's dispatcher does not know claim, so it tested anyway
+    assertThat(dispatcher.exchanges()).filteredOn(e -> e.command().equals("claim"))
+        .singleElement().satisfies(claim -> {
+          assertThat(claim.text()).isEqualTo("claim:" + commit + ":" + registered.host() + ":"
+              + registered.port());
+          assertThat(claim.replied()).contains("Invalid command");
+        });
     assertThat(logs.linesStartingWith("WARN")).isEmpty();
     assertThat(fixture.checkout().outbox()).isEmptyDirectory();
   }

@@ -75,9 +75,13 @@ class RunnerServiceTest {
 
     assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
     assertThat(executor.started.poll(10, TimeUnit.SECONDS)).isNotNull();
-    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.BUSY);
+    CommitId another = new CommitId("f".repeat(40));
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(another))).isEqualTo(Reply.BUSY);
+    // the dispatcher asking again about the commit being tested: it is, and no second job starts
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
     assertThat(client.send(fixture.runnerAddress(), new Ping())).isEqualTo(Reply.PONG);
     assertThat(client.send(fixture.runnerAddress(), new Status())).isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(executor.started).as("jobs started since the first").isEmpty();
 
     release.countDown();
     assertThat(dispatcher.takeRequest()).isInstanceOf(Results.class);

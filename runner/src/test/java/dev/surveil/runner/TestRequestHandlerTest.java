@@ -61,6 +61,48 @@ class TestRequestHandlerTest {
   }
 
   @Test
+  void answersOkWithoutANewJobWhenAskedAgainForTheCommitItIsTesting() throws Exception {
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+    assertThat(takeEvent()).isEqualTo("started 1111111111 on runner-test");
+
+    assertThat(handler.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+    assertThat(handler.handle(new RunTest(SECOND))).isEqualTo(Reply.BUSY);
+
+    release.countDown();
+    assertThat(takeEvent()).isEqualTo("finished 1111111111");
+    assertThat(takeEvent()).isEqualTo("ended on runner-test");
+  }
+
+  @Test
+  void answersOkWithoutAJobWhenAskedForACommitWhoseReportWaits() throws Exception {
+    try (TestRequestHandler holding = new TestRequestHandler(contact, this::blockingJob,
+        () -> events.add("ended"), FIRST::equals, OfferCheck.ALWAYS)) {
+      assertThat(holding.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+      assertThat(holding.isBusy()).isFalse();
+      assertThat(events.poll(200, TimeUnit.MILLISECONDS)).as("no job").isNull();
+    }
+  }
+
+  @Test
+  void aJobWhoseCommitIsNoLongerThisRunnersEndsWithoutTesting() throws Exception {
+    BlockingQueue<CommitId> asked = new LinkedBlockingQueue<>();
+    try (TestRequestHandler late = new TestRequestHandler(contact, this::blockingJob,
+        () -> events.add("ended"), commit -> false, commit -> {
+          asked.add(commit);
+          return false;
+        })) {
+      assertThat(late.handle(new RunTest(FIRST))).isEqualTo(Reply.OK);
+
+      assertThat(asked.poll(10, TimeUnit.SECONDS)).isEqualTo(FIRST);
+      assertThat(takeEvent()).isEqualTo("ended");
+      await().atMost(Duration.ofSeconds(10)).until(() -> !late.isBusy());
+      assertThat(late.handle(new RunTest(SECOND))).as("takes work again").isEqualTo(Reply.OK);
+      assertThat(asked.poll(10, TimeUnit.SECONDS)).isEqualTo(SECOND);
+      assertThat(takeEvent()).isEqualTo("ended");
+    }
+  }
+
+  @Test
   void answersPingWithPongAndRecordsTheContact() {
     ticker.advance(Duration.ofSeconds(30));
     assertThat(contact.silence()).isEqualTo(Duration.ofSeconds(30));

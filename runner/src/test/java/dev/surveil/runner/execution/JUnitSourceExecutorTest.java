@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JUnitSourceExecutorTest {
-  private static final CommitId COMMIT = new CommitId("c0ffee42");
+  private static final CommitId COMMIT = new CommitId("c0ffee42c0ffee42c0ffee42c0ffee42c0ffee42");
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   /** Passes one test, then starts a `sleep` (writing its pid) and blocks forever. */
@@ -69,7 +69,7 @@ class JUnitSourceExecutorTest {
           .contains("at FailingTest.onePlusOneIsThree(FailingTest.java:8)")
           .doesNotContain("org.junit.platform");
       List<String> lines = summary.report().lines().toList();
-      assertThat(lines.get(0)).startsWith("commit c0ffee42: FAILED in ");
+      assertThat(lines.get(0)).startsWith("commit c0ffee42c0ffee42c0ffee42c0ffee42c0ffee42: FAILED in ");
       assertThat(lines).last().isEqualTo("2 tests, 1 passed, 1 failed, 0 skipped");
       assertThat(summary.report()).contains("1 + 1 should be 3");
     }

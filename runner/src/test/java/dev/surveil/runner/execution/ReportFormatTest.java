@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ReportFormatTest {
-  private static final CommitId COMMIT = new CommitId("0123456789abcdef");
+  private static final CommitId COMMIT = new CommitId("0123456789abcdef0123456789abcdef01234567");
 
   @Test
   void listsEachTestItsFailureTheDetailAndEndsWithTheCounts() {
@@ -21,7 +21,7 @@ class ReportFormatTest {
         "some detail", Duration.ofMillis(1500));
 
     assertThat(summary.report()).isEqualTo("""
-        commit 0123456789abcdef: FAILED in 1500 ms
+        commit 0123456789abcdef0123456789abcdef01234567: FAILED in 1500 ms
         PASSED  A.passes() (3 ms)
         FAILED  A.fails() (12 ms)
             java.lang.AssertionError: no
@@ -40,12 +40,12 @@ class ReportFormatTest {
         new TestCaseResult("A.fails()", Status.FAILED, Duration.ofMillis(1), "x".repeat(500))),
         "exit code 3", Duration.ofMillis(5));
 
-    String report = ReportFormat.format(summary, 100);
+    String report = ReportFormat.format(summary, 130);
 
-    assertThat(report).startsWith("commit 0123456789abcdef: CRASHED in 5 ms\n")
+    assertThat(report).startsWith("commit 0123456789abcdef0123456789abcdef01234567: CRASHED in 5 ms\n")
         .contains("bytes cut: the report was too long to send")
         .endsWith("exit code 3\n1 tests, 0 passed, 1 failed, 0 skipped\n");
-    assertThat(report.length()).isLessThan(250);
+    assertThat(report.length()).isLessThan(280);
   }
 
   @Test
@@ -61,7 +61,7 @@ class ReportFormatTest {
     TestRunSummary summary = TestRunSummary.error(COMMIT, "checkout failed\n", Duration.ZERO);
 
     assertThat(summary.report()).isEqualTo("""
-        commit 0123456789abcdef: ERROR in 0 ms
+        commit 0123456789abcdef0123456789abcdef01234567: ERROR in 0 ms
         checkout failed
         0 tests, 0 passed, 0 failed, 0 skipped
         """);

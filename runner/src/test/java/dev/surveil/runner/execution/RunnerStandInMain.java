@@ -14,6 +14,6 @@ public final class RunnerStandInMain {
 
   public static void main(String[] args) throws Exception {
     new JUnitSourceExecutor(Duration.ofMinutes(5), Path.of(args[1]))
-        .run(Path.of(args[0]), new CommitId("deadbeef"));
+        .run(Path.of(args[0]), new CommitId("deadbeef".repeat(5)));
   }
 }

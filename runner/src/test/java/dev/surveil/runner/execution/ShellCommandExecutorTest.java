@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ShellCommandExecutorTest {
-  private static final CommitId COMMIT = new CommitId("abcdef01");
+  private static final CommitId COMMIT = new CommitId("abcdef01".repeat(5));
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   @TempDir Path tempRoot;
