@@ -66,7 +66,7 @@ class ForgedRequestsIT {
       strangers.shutdownNow();
     }
 
-    double peakMebibytes = dispatcher.peakRssMebibytes();
+    double peakMebibytes = dispatcher.peakResidentMebibytes();
     System.out.printf("ForgedRequestsIT: dispatcher peak RSS %.0f MiB after %d forged 16 MiB"
         + " reports: %s%n", peakMebibytes, CONNECTIONS, outcomes);
     assertThat(peakMebibytes).as("dispatcher peak RSS, MiB").isLessThan(300);

@@ -1,5 +1,6 @@
 package dev.surveil.e2e;
 
+import dev.surveil.bench.process.ResidentMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -75,18 +76,10 @@ final class SurveilProcess implements AutoCloseable {
     return process.pid();
   }
 
-  /**
-   * The highest RSS of the process since it started (VmHWM from {@code /proc}), in MiB: no
-   * peak between two looks is missed.
-   */
-  double peakRssMebibytes() throws IOException {
-    Path status = Path.of("/proc", Long.toString(process.pid()), "status");
-    for (String line : Files.readAllLines(status)) {
-      if (line.startsWith("VmHWM:")) {
-        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
-      }
-    }
-    throw new IllegalStateException("no VmHWM line in " + status);
+  /** The highest resident memory the process has had since it started, in MiB (Linux only). */
+  double peakResidentMebibytes() {
+    return ResidentMemory.peakMebibytes(process.pid()).orElseThrow(
+        () -> new IllegalStateException("no VmHWM for " + this + " in /proc"));
   }
 
   boolean isAlive() {
