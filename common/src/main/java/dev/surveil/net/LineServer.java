@@ -301,7 +301,7 @@ public final class LineServer implements AutoCloseable {
       request = read(reader);
       slots.answering(slot);
       if (options.verifier().isPresent()) {
-        slots.authenticated(slot.peer, ticker.read());
+        slots.authenticated(slot, ticker.read());
       }
     } catch (EOFException e) {
       log.debug("peer={} closed without sending a request", peer);
