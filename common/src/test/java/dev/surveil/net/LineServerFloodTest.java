@@ -91,7 +91,9 @@ class LineServerFloodTest {
 
   @Test
   void aNewPeerTakesTheOldestIdleSlotOfTheHeaviestPeerWhenAllAreTaken() throws Exception {
-    LineServer server = start(options(Duration.ofSeconds(30), 6, 4));
+    // all slots taken makes the server busy: a long busy deadline keeps the reaper out of this
+    LineServer server = start(options(Duration.ofSeconds(30), 6, 4)
+        .withBusyRequestTimeout(Duration.ofSeconds(30)));
     List<RawPeer> heavy = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
       heavy.add(connect(server, source(2)));
