@@ -42,7 +42,7 @@ final class ConnectionSlots {
     final Socket socket;
     final InetAddress peer;
     final long admittedNanos;
-    final boolean trusted;
+    boolean trusted;
     boolean answering;
 
     private Slot(Socket socket, InetAddress peer, long admittedNanos, boolean trusted) {
@@ -123,10 +123,18 @@ final class ConnectionSlots {
     return true;
   }
 
-  /** {@code peer} sent an authenticated request: for a while it may use the reserved slots. */
-  synchronized void authenticated(InetAddress peer, long now) {
+  /**
+   * The slot's request verified: from now on it counts as a reserved slot, and its peer address
+   * may use the reserve for a while.
+   */
+  synchronized void authenticated(Slot slot, long now) {
     trustedUntil.values().removeIf(until -> until - now < 0);
-    trustedUntil.put(peer, now + TRUST_NANOS);
+    trustedUntil.put(slot.peer, now + TRUST_NANOS);
+    LinkedHashSet<Slot> own = byPeer.get(slot.peer);
+    if (!slot.trusted && own != null && own.contains(slot)) {
+      heldUntrusted--;
+    }
+    slot.trusted = true;
   }
 
   /**

@@ -62,8 +62,12 @@ public final class LineServer implements AutoCloseable {
   /** How long and how much the server reads after its reply, so the peer gets the reply. */
   private static final long DRAIN_MILLIS = 1_000;
   private static final int DRAIN_BYTES = 64 * 1024;
-  /** Connections the system queues before the accept thread takes them, or before start. */
-  private static final int BACKLOG = 1024;
+  /**
+   * Connections the system queues before the accept thread takes them, or before start; Linux
+   * caps it at net.core.somaxconn (4096 by default since 5.4). A flood reconnects in bursts, and
+   * a connection that finds the queue full waits 1 s for its SYN to be sent again.
+   */
+  private static final int BACKLOG = 4096;
   /** How long a connection waits for its request before its own peer's next may replace it. */
   private static final long MINIMUM_AGE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   /** How long the accept thread waits after a failed accept, e.g. out of file descriptors. */
@@ -212,11 +216,11 @@ public final class LineServer implements AutoCloseable {
       ConnectionSlots.Admission admission = slots.admit(socket, peer, ticker.read());
       if (admission.displaced() != null) {
         shed.count(admission.displaced().peer, ShedConnectionLog.Reason.DISPLACED);
-        closeQuietly(admission.displaced().socket);
+        reset(admission.displaced().socket);
       }
       if (admission.slot() == null) {
         shed.count(peer, ShedConnectionLog.Reason.REFUSED);
-        closeQuietly(socket);
+        reset(socket);
         continue;
       }
       ConnectionSlots.Slot slot = admission.slot();
@@ -260,7 +264,7 @@ public final class LineServer implements AutoCloseable {
       long timeout = options.busyRequestTimeout().toNanos();
       for (ConnectionSlots.Slot slot : slots.overdue(timeout, now)) {
         shed.count(slot.peer, ShedConnectionLog.Reason.TOO_SLOW);
-        closeQuietly(slot.socket);
+        reset(slot.socket);
       }
       shed.report(now);
     } catch (RuntimeException e) {
@@ -306,7 +310,7 @@ public final class LineServer implements AutoCloseable {
       request = read(reader, verified);
       slots.answering(slot);
       if (options.verifier().isPresent()) {
-        slots.authenticated(slot.peer, ticker.read());
+        slots.authenticated(slot, ticker.read());
       }
     } catch (EOFException e) {
       log.debug("peer={} closed without sending a request", peer);
@@ -362,6 +366,21 @@ public final class LineServer implements AutoCloseable {
   private void release(ConnectionSlots.Slot slot) {
     closeQuietly(slot.socket);
     slots.release(slot);
+  }
+
+  /**
+   * Closes a connection the server sheds with a reset rather than a FIN, so that it leaves no
+   * TIME_WAIT entry behind: a flood reconnecting thousands of times a second would otherwise
+   * fill the kernel's table. The peer sees "connection reset", as good as a close without a
+   * reply.
+   */
+  private static void reset(Socket socket) {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException e) {
+      log.debug("SO_LINGER failed: {}", e.toString());
+    }
+    closeQuietly(socket);
   }
 
   private static void closeQuietly(Socket socket) {

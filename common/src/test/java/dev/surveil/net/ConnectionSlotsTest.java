@@ -60,7 +60,9 @@ class ConnectionSlotsTest {
   @Test
   void keepsTheReserveForPeersThatAuthenticatedRecently() {
     ConnectionSlots slots = new ConnectionSlots(4, 4, 2, 100 * MS);
-    slots.authenticated(A, 0);
+    ConnectionSlots.Slot first = slots.admit(null, A, 0).slot();
+    slots.authenticated(first, 0);
+    assertThat(slots.release(first)).isTrue();
     slots.admit(null, B, 0);
     slots.admit(null, B, 0);
 
@@ -73,6 +75,19 @@ class ConnectionSlotsTest {
     long expired = ConnectionSlots.TRUST_NANOS + 1;
     assertThat(slots.admit(null, A, expired).displaced().peer)
         .as("after the trust window, A is only the peer with the most slots").isEqualTo(A);
+  }
+
+  @Test
+  void aConnectionWhoseRequestVerifiedMovesIntoTheReserve() {
+    ConnectionSlots slots = new ConnectionSlots(4, 4, 2, 100 * MS);
+    ConnectionSlots.Slot signed = slots.admit(null, A, 0).slot();
+    slots.admit(null, B, 0);
+    assertThat(slots.admit(null, B, 0).slot()).as("A's connection is not yet trusted").isNull();
+
+    slots.authenticated(signed, 1 * MS);
+
+    assertThat(slots.admit(null, B, 1 * MS).slot()).isNotNull();
+    assertThat(slots.admit(null, B, 1 * MS).slot()).isNull();
   }
 
   @Test
