@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
  * Sends one request on a new connection and waits for the one reply, with a connect timeout and
  * a read timeout; with a {@link RequestSigner}, each request is signed (sent after its auth
  * line) and its reply must be authenticated as the answer to it ({@link
- * dev.surveil.protocol.ReplyAuth}): a reply that is not is taken as no reply. The reply is complete as soon as its bytes form one ({@link ReplyReader}): the peer may
- * keep the connection open, as the chapter's servers do. Thread-safe (holds no connection
- * between calls).
+ * dev.surveil.protocol.ReplyAuth}): a reply that is not is taken as no reply. The reply is
+ * complete as soon as its bytes form one ({@link ReplyReader}): the peer may keep the connection
+ * open, as the chapter's servers do. Thread-safe (holds no connection between calls).
  */
 public final class LineClient {
   private static final Logger log = LoggerFactory.getLogger(LineClient.class);

@@ -24,8 +24,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A dispatcher stand-in on a real socket (port 0): records every request it gets, in order, and
  * answers with one reply, {@code OK} unless told otherwise ({@code claim}s are kept apart, in
- * {@link #takeClaim()}, and answered {@code OK} unless told otherwise); it can also close the connection
- * without a reply to the results of chosen commits, as the chapter's dispatcher does for a
+ * {@link #takeClaim()}, and answered {@code OK} unless told otherwise); it can also close the
+ * connection without a reply to the results of chosen commits, as the chapter's dispatcher does for a
  * commit it did not dispatch. It can stop and start again on the same port, as a restarted
  * dispatcher does. Never pings. Thread-safe.
  */

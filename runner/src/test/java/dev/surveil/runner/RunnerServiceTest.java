@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.net.LineClient;
+import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Register;
@@ -85,6 +86,33 @@ class RunnerServiceTest {
 
     release.countDown();
     assertThat(dispatcher.takeRequest()).isInstanceOf(Results.class);
+  }
+
+  @Test
+  void asksTheDispatcherBeforeTestingAndTestsNothingWhenTheCommitIsNoLongerItsOwn()
+      throws Exception {
+    FakeTestExecutor executor = FakeTestExecutor.immediate();
+    runner(PortRange.of(0), executor).start();
+    assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
+    CommitId late = new CommitId(fixture.repo().head());
+    dispatcher.replyToClaimsWith(Reply.NOT_ASSIGNED);
+
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(late))).isEqualTo(Reply.OK);
+
+    assertThat(dispatcher.takeClaim()).isEqualTo(new Claim(late, "localhost",
+        runner.localAddress().getPort()));
+    assertThat(logs.awaitLine("WARN not testing commit " + late)).isEqualTo("WARN not testing"
+        + " commit " + late + ": dispatcher " + dispatcher.address() + " gave it to another"
+        + " runner (this runner took the offer too late)");
+    assertThat(executor.started).isEmpty();
+
+    dispatcher.replyToClaimsWith(Reply.OK);
+    // BUSY until the ended job has let go of the runner, a moment after its log line
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+        client.send(fixture.runnerAddress(), new RunTest(late)) == Reply.OK);
+    assertThat(dispatcher.takeClaim().commit()).isEqualTo(late);
+    assertThat(dispatcher.takeRequest()).isInstanceOf(Results.class);
+    assertThat(executor.started.poll(10, TimeUnit.SECONDS)).isNotNull();
   }
 
   @Test
