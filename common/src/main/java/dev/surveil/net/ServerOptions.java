@@ -82,8 +82,9 @@ public record ServerOptions(Limits limits, Duration requestTimeout, Duration qui
   }
 
   /**
-   * Connections only peers whose address sent an authenticated request in the last few minutes
-   * may use: a quarter of {@link #maxConnections()} when a verifier is set, else none.
+   * Connections kept for connections whose request verified and for peer addresses that sent an
+   * authenticated request in the last 5 minutes: a quarter of {@link #maxConnections()} when a
+   * verifier is set, else none.
    */
   public int authenticatedReserve() {
     return verifier.isPresent() ? maxConnections / 4 : 0;
