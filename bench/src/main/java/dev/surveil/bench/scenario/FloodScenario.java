@@ -24,7 +24,7 @@ import java.util.concurrent.locks.LockSupport;
  * 10 ms apart from 127.0.0.1; its p50 and p99 are one sample each. Not thread-safe.
  */
 public final class FloodScenario implements Scenario {
-  private static final String SCENARIO = "9 flood";
+  private static final String SCENARIO = "10 flood";
   /** Issue 11's goal: status p99 under 100 ms while the flood is on. */
   private static final double TARGET_MILLIS = 100;
   private static final int SOURCES = 8;
