@@ -1,13 +1,10 @@
 package dev.surveil.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.regex.Pattern;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The authentication of a reply to an authenticated request: a server with a {@link Secret}
@@ -26,7 +23,6 @@ public final class ReplyAuth {
   /** The longest auth line of a reply, with a {@code \r\n} terminator. */
   static final int MAX_LINE_BYTES = PREFIX.length() + AuthLine.MAC_HEX_LENGTH + 2;
   private static final Pattern LINE = Pattern.compile("auth:[0-9a-f]{64}\r?");
-  private static final String ALGORITHM = "HmacSHA256";
 
   /** What a client that signed a request expects of its reply. Thread-safe. */
   public static final class Expected {
@@ -71,12 +67,6 @@ public final class ReplyAuth {
   }
 
   private static byte[] mac(Secret secret, String nonce, Reply reply) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(new SecretKeySpec(secret.key(), ALGORITHM));
-      return mac.doFinal(input(nonce, reply).getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot compute " + ALGORITHM + ": " + e, e);
-    }
+    return secret.newMac().doFinal(input(nonce, reply).getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -1,10 +1,8 @@
 package dev.surveil.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The MAC of a request: HMAC-SHA256, keyed with the secret, of the UTF-8 bytes of
@@ -13,8 +11,6 @@ import javax.crypto.spec.SecretKeySpec;
  * both compute it the same way. Thread-safe (stateless).
  */
 final class RequestMac {
-  private static final String ALGORITHM = "HmacSHA256";
-
   private RequestMac() {}
 
   /** The text that is MACed, exactly. */
@@ -33,16 +29,9 @@ final class RequestMac {
    * request, in as many pieces as they arrive, then call {@link Mac#doFinal()}. Not thread-safe.
    */
   static Mac start(Secret secret, long millis, String nonce) {
-    try {
-      // Mac objects are not thread-safe and cheap to make; one per request keeps this stateless.
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(new SecretKeySpec(secret.key(), ALGORITHM));
-      mac.update((millis + ":" + nonce + ":").getBytes(StandardCharsets.UTF_8));
-      return mac;
-    } catch (GeneralSecurityException e) {
-      // every Java runtime must provide HmacSHA256, and Secret is never empty
-      throw new IllegalStateException("cannot compute " + ALGORITHM + ": " + e, e);
-    }
+    Mac mac = secret.newMac();
+    mac.update((millis + ":" + nonce + ":").getBytes(StandardCharsets.UTF_8));
+    return mac;
   }
 
   /** The MAC in lower-case hex, as sent in the auth line. */

@@ -1,6 +1,7 @@
 package dev.surveil.protocol;
 
 import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -10,6 +11,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The shared secret that authenticates requests (see {@link RequestSigner} and
@@ -17,6 +20,8 @@ import java.util.Set;
  * never logged or shown ({@link #toString()} hides them). Immutable and thread-safe.
  */
 public final class Secret {
+  private static final String MAC_ALGORITHM = "HmacSHA256";
+
   /** Longer files are surely not a token; reading stops there. */
   static final int MAX_BYTES = 4096;
   private static final Set<PosixFilePermission> LOOSE = EnumSet.of(
@@ -86,9 +91,19 @@ public final class Secret {
     return new Secret(Arrays.copyOf(bytes, end));
   }
 
-  /** The key for the MAC; a copy, so that no caller can change the secret. */
-  byte[] key() {
-    return key.clone();
+  /**
+   * A new HMAC-SHA256 keyed with this secret, the one MAC of requests and replies alike. Not
+   * thread-safe; {@code Mac} objects are cheap to make, so take one per message.
+   */
+  Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance(MAC_ALGORITHM);
+      mac.init(new SecretKeySpec(key, MAC_ALGORITHM));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      // every Java runtime must provide HmacSHA256, and a secret is never empty
+      throw new IllegalStateException("cannot compute " + MAC_ALGORITHM + ": " + e, e);
+    }
   }
 
   /** The token's length in bytes, so that callers can warn about a short one. */
