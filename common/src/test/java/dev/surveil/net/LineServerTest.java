@@ -144,8 +144,10 @@ class LineServerTest {
   @Test
   void answersCompleteUnterminatedRequestsWithoutWaitingForTheQuietPeriod() throws Exception {
     // A quiet period far beyond the peer's read timeout: a reply proves the server did not wait.
+    // One peer may hold every slot: its connections follow each other faster than the server
+    // frees the last one's slot, which a small per-peer share would refuse.
     LineServer server = start(new ServerOptions(Limits.DEFAULT, Duration.ofSeconds(60),
-        Duration.ofSeconds(30), 16));
+        Duration.ofSeconds(30), 16).withConnectionLimits(16, 16));
 
     for (String request : List.of("status", "ping", "dispatch:" + ID, "register:localhost:8900",
         "register:127.0.0.1:41234")) {
@@ -160,7 +162,7 @@ class LineServerTest {
   @Test
   void refusesUnterminatedRequestsThatCannotBecomeValidWithoutWaiting() throws Exception {
     LineServer server = start(new ServerOptions(Limits.DEFAULT, Duration.ofSeconds(60),
-        Duration.ofSeconds(30), 16));
+        Duration.ofSeconds(30), 16).withConnectionLimits(16, 16));
 
     for (String request : List.of("status:extra", "dispatch:not-a-commit", "hello",
         "register:localhost:99999")) {
@@ -173,7 +175,7 @@ class LineServerTest {
   @Test
   void answersStalledPeerWithInvalidCommandAtRequestTimeout() throws Exception {
     var options = new ServerOptions(Limits.DEFAULT, Duration.ofMillis(300), Duration.ofMillis(50),
-        16);
+        16).withConnectionLimits(16, 16);
     LineServer server = start(options);
 
     try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
@@ -222,7 +224,7 @@ class LineServerTest {
   @Test
   void answersLineClientResultsWithoutWaitingForTheQuietPeriod() throws Exception {
     LineServer server = start(new ServerOptions(Limits.DEFAULT, Duration.ofSeconds(60),
-        Duration.ofSeconds(30), 4));
+        Duration.ofSeconds(30), 4).withConnectionLimits(4, 4));
     var impatient = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
     Results results = new Results(COMMIT, "PASSED\n");
 
