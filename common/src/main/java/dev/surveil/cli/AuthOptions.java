@@ -1,9 +1,9 @@
 package dev.surveil.cli;
 
 import dev.surveil.net.ServerOptions;
-import dev.surveil.protocol.RequestSigner;
-import dev.surveil.protocol.RequestVerifier;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.RequestVerifier;
+import dev.surveil.auth.Secret;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,12 +1,14 @@
 package dev.surveil.net;
 
+import dev.surveil.auth.UnauthenticatedReplyException;
+import dev.surveil.auth.ReplyAuth;
 import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.ReplyReader;
 import dev.surveil.protocol.Request;
-import dev.surveil.protocol.RequestSigner;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.protocol.Results;
 import java.io.IOException;
 import java.net.Socket;

@@ -1,5 +1,6 @@
 package dev.surveil.net;
 
+import dev.surveil.auth.ReplyAuth;
 import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.AuthenticationException;
@@ -8,7 +9,7 @@ import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
-import dev.surveil.protocol.RequestVerifier;
+import dev.surveil.auth.RequestVerifier;
 import dev.surveil.protocol.SignedRequest;
 import dev.surveil.time.Ticker;
 import java.io.EOFException;

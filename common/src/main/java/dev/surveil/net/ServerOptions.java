@@ -2,8 +2,8 @@ package dev.surveil.net;
 
 import dev.surveil.protocol.ByteBudget;
 import dev.surveil.protocol.Limits;
-import dev.surveil.protocol.RequestVerifier;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.RequestVerifier;
+import dev.surveil.auth.Secret;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,8 @@
 package dev.surveil.protocol;
 
+import dev.surveil.auth.RequestVerifier;
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.Secret;
 import java.util.regex.Pattern;
 
 /**

@@ -41,7 +41,7 @@ public record CommitId(String value) {
     return value;
   }
 
-  static String quote(String text) {
+  public static String quote(String text) {
     String shown = text.length() > 80 ? text.substring(0, 80) + "..." : text;
     StringBuilder sb = new StringBuilder("'");
     for (char c : shown.toCharArray()) {

@@ -1,5 +1,6 @@
 package dev.surveil.protocol;
 
+import dev.surveil.auth.RequestVerifier;
 import dev.surveil.time.Ticker;
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.surveil.protocol;
 
+import dev.surveil.auth.UnauthenticatedReplyException;
+import dev.surveil.auth.ReplyAuth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;

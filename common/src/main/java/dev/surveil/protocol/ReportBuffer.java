@@ -1,5 +1,6 @@
 package dev.surveil.protocol;
 
+import dev.surveil.auth.RequestVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

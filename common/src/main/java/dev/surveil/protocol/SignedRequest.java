@@ -1,5 +1,6 @@
 package dev.surveil.protocol;
 
+import dev.surveil.auth.Secret;
 import java.util.Objects;
 
 /**

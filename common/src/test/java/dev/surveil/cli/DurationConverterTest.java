@@ -1,5 +1,6 @@
 package dev.surveil.cli;
 
+import dev.surveil.time.Durations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,7 +23,7 @@ class DurationConverterTest {
   @Test
   void formatsDurationsTheWayTheyAreRead() {
     for (String text : new String[] {"500ms", "5s", "90s", "10m", "1h", "1500ms"}) {
-      assertThat(DurationConverter.format(converter.convert(text))).isEqualTo(text);
+      assertThat(Durations.format(converter.convert(text))).isEqualTo(text);
     }
   }
 

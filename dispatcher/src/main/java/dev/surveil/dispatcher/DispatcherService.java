@@ -5,7 +5,7 @@ import dev.surveil.net.LineServer;
 import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.RequestSigner;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.storage.FileProblem;
 import dev.surveil.storage.FolderInUseException;
 import dev.surveil.storage.FolderLock;

@@ -1,6 +1,6 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
@@ -77,7 +77,7 @@ final class ResultWatch {
 
   private void ask(CommitId commit, HostAndPort runner) {
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
-      String waited = DurationConverter.format(timeout);
+      String waited = Durations.format(timeout);
       Reply reply;
       try {
         reply = client.send(runner, new RunTest(commit));

@@ -1,6 +1,6 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.time.Ticker;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -128,7 +128,7 @@ final class StorageHealth {
   }
 
   private String since(long now) {
-    return DurationConverter.format(Duration.ofSeconds(
+    return Durations.format(Duration.ofSeconds(
         Duration.ofNanos(now - failingSince).toSeconds()));
   }
 }

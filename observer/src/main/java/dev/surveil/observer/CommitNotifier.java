@@ -6,7 +6,7 @@ import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
-import dev.surveil.protocol.RequestSigner;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.protocol.Status;
 import java.io.IOException;
 import java.net.UnknownHostException;

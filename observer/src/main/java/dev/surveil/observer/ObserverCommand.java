@@ -11,7 +11,7 @@ import dev.surveil.cli.StartupException;
 import dev.surveil.cli.Verbosity;
 import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.HostAndPort;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.Secret;
 import dev.surveil.storage.FolderInUseException;
 import java.io.IOException;
 import java.net.InetSocketAddress;

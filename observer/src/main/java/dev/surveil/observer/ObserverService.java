@@ -1,12 +1,12 @@
 package dev.surveil.observer;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.RequestSigner;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.Secret;
 import dev.surveil.storage.FolderInUseException;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
@@ -170,7 +170,7 @@ public final class ObserverService implements AutoCloseable {
       throw e;
     }
     log.info("observing {}; dispatcher {}; polling every {}", poller.path(),
-        notifier.dispatcher(), DurationConverter.format(interval));
+        notifier.dispatcher(), Durations.format(interval));
     pollingThread.start();
   }
 

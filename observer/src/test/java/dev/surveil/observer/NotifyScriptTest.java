@@ -5,7 +5,7 @@ import static dev.surveil.observer.ObserverFixture.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.net.ServerOptions;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.Secret;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
 import java.net.InetAddress;

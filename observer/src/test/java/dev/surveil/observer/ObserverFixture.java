@@ -8,7 +8,7 @@ import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Request;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.storage.FolderInUseException;
 import dev.surveil.testing.GitRepoFixture;

@@ -4,7 +4,7 @@ import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
-import dev.surveil.protocol.RequestSigner;
+import dev.surveil.auth.RequestSigner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;

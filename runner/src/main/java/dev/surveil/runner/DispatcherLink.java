@@ -1,6 +1,6 @@
 package dev.surveil.runner;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
@@ -228,7 +228,7 @@ final class DispatcherLink implements AutoCloseable {
 
   private void checkStatus() {
     String silence =
-        DurationConverter.format(Duration.ofMillis(statusChecks.silence().toMillis()));
+        Durations.format(Duration.ofMillis(statusChecks.silence().toMillis()));
     Optional<CallFailure> failure = call(new Status());
     if (failure.isEmpty()) {
       statusChecks.answered();

@@ -1,6 +1,6 @@
 package dev.surveil.runner;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
@@ -119,11 +119,11 @@ final class ReportCourier {
 
   private void logFailure(CommitId commit, CallFailure failure,
       DeliverySchedule.Attempt attempt) {
-    String retryIn = DurationConverter.format(attempt.retryIn());
+    String retryIn = Durations.format(attempt.retryIn());
     if (attempt.overdue()) {
       log.error("results for commit {} undeliverable for {} ({} attempts): dispatcher {} {};"
           + " keeping them in {} and retrying in {}", commit,
-          DurationConverter.format(Duration.ofSeconds(attempt.undeliverableFor().toSeconds())),
+          Durations.format(Duration.ofSeconds(attempt.undeliverableFor().toSeconds())),
           attempt.number(), dispatcher.address(), failure.description(), outbox.folder(),
           retryIn);
     } else {

@@ -1,11 +1,11 @@
 package dev.surveil.runner;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Register;
-import dev.surveil.protocol.RequestSigner;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.time.Backoff;
 import dev.surveil.time.Ticker;
@@ -178,11 +178,11 @@ public final class RunnerService implements AutoCloseable {
         boolean jobDone = true;
         if (running != null) {
           log.info("stopping: waiting up to {} for commit {} to finish",
-              DurationConverter.format(grace), running);
+              Durations.format(grace), running);
           jobDone = handler.awaitNoJob(left(deadline));
           if (!jobDone) {
             log.warn("commit {} did not finish within {}; stopping its test run", running,
-                DurationConverter.format(grace));
+                Durations.format(grace));
           }
         }
         if (jobDone && !link.awaitDelivered(left(deadline))) {

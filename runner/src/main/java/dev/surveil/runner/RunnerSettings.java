@@ -1,7 +1,7 @@
 package dev.surveil.runner;
 
 import dev.surveil.net.HostAndPort;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.Secret;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -3,7 +3,7 @@ package dev.surveil.runner;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Register;
-import dev.surveil.protocol.Secret;
+import dev.surveil.auth.Secret;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;

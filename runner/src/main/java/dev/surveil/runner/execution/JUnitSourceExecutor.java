@@ -1,6 +1,6 @@
 package dev.surveil.runner.execution;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.time.Ticker;
 import java.io.File;
@@ -112,7 +112,7 @@ public final class JUnitSourceExecutor implements TestExecutor {
     List<TestCaseResult> tests = results.tests();
     if (ending.timedOut()) {
       return new TestRunSummary(commit, Outcome.TIMED_OUT, tests,
-          "the test JVM was killed after " + DurationConverter.format(timeout) + ", when "
+          "the test JVM was killed after " + Durations.format(timeout) + ", when "
               + tests.size() + " tests had finished; its last output:\n" + tail(output),
           since(start));
     }

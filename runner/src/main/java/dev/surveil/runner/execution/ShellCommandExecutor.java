@@ -1,6 +1,6 @@
 package dev.surveil.runner.execution;
 
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.time.Durations;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
@@ -63,7 +63,7 @@ public final class ShellCommandExecutor implements TestExecutor {
       String separator = text.isEmpty() || text.endsWith("\n") ? "" : "\n";
       if (ending.timedOut()) {
         return new TestRunSummary(commit, Outcome.TIMED_OUT, List.of(), text + separator
-            + "command `" + command + "` was killed after " + DurationConverter.format(timeout),
+            + "command `" + command + "` was killed after " + Durations.format(timeout),
             since(start));
       }
       Outcome outcome = ending.exitCode() == 0 ? Outcome.PASSED : Outcome.FAILED;
