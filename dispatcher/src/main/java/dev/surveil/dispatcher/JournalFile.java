@@ -1,5 +1,6 @@
 package dev.surveil.dispatcher;
 
+import dev.surveil.storage.AtomicFile;
 import dev.surveil.storage.FileProblem;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -166,27 +166,16 @@ final class JournalFile implements Journal, AutoCloseable {
    */
   @Override
   public synchronized void compact(List<PoolChange> snapshot) {
-    Path temp = file.resolveSibling(NAME + ".tmp");
     StringBuilder text = new StringBuilder();
     snapshot.forEach(change -> text.append(change.format()).append('\n'));
     ByteBuffer bytes = StandardCharsets.UTF_8.encode(text.toString());
     long size = bytes.remaining();
-    FileChannel replacement = null;
+    FileChannel replacement;
     try {
-      Files.deleteIfExists(temp); // left by a crash during an earlier rewrite
-      replacement = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      while (bytes.hasRemaining()) {
-        replacement.write(bytes);
-      }
-      replacement.force(true);
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+      replacement = new AtomicFile(file).replaceAndOpen(bytes);
     } catch (IOException e) {
-      closeQuietly(replacement);
-      deleteQuietly(temp);
       throw failure("rewrite journal", e);
     }
-    forceDirectory(file.getParent());
     FileChannel old = channel;
     channel = replacement;
     lines = snapshot.size();
@@ -214,23 +203,6 @@ final class JournalFile implements Journal, AutoCloseable {
       channel.close();
     } catch (IOException e) {
       log.debug("closing a journal channel failed: {}", e.toString());
-    }
-  }
-
-  private static void deleteQuietly(Path temp) {
-    try {
-      Files.deleteIfExists(temp);
-    } catch (IOException e) {
-      log.warn("{}", FileProblem.describe("remove unfinished journal", temp, e));
-    }
-  }
-
-  /** Makes a rename in {@code dir} durable (on Linux a directory can be opened and forced). */
-  static void forceDirectory(Path dir) {
-    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-      directory.force(true);
-    } catch (IOException e) {
-      log.debug("cannot force directory {}: {}", dir, e.toString());
     }
   }
 

@@ -3,6 +3,9 @@ package dev.surveil.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.util.stream.Stream;
+import dev.surveil.storage.AtomicFile;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.testing.FailingFolder;
@@ -92,7 +95,7 @@ class JournalFileTest {
         assertThatThrownBy(() -> journal.compact(List.of(PoolChange.enqueue(C2))))
             .hasMessageStartingWith("cannot rewrite journal " + file + ": " + folder.reason());
         assertThat(health.isHealthy()).isFalse();
-        assertThat(folder.path().resolve(JournalFile.NAME + ".tmp")).doesNotExist();
+        assertThat(temporaryFiles(folder.path())).isEmpty();
         journal.append(PoolChange.complete(C1)); // fits the slack of the file's last block
         journal.sync();
       }
@@ -144,7 +147,7 @@ class JournalFileTest {
     }
     assertThat(Files.readAllLines(dir.resolve(JournalFile.NAME)))
         .containsExactly("enqueue bbbb2222bbbb2222bbbb2222bbbb2222bbbb2222", "register 127.0.0.1:8901");
-    assertThat(dir.resolve(JournalFile.NAME + ".tmp")).doesNotExist();
+    assertThat(temporaryFiles(dir)).isEmpty();
   }
 
   @Test
@@ -192,5 +195,11 @@ class JournalFileTest {
     }
     Files.writeString(dir.resolve(JournalFile.NAME), "", StandardOpenOption.APPEND);
     assertThat(Files.readAllLines(dir.resolve(JournalFile.NAME))).isEqualTo(expected);
+  }
+
+  private static List<Path> temporaryFiles(Path folder) throws IOException {
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(AtomicFile::isTemporary).toList();
+    }
   }
 }

@@ -1,15 +1,12 @@
 package dev.surveil.observer;
 
 import dev.surveil.protocol.CommitId;
+import dev.surveil.storage.AtomicFile;
 import dev.surveil.storage.FileProblem;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The observer's state file, {@code surveil-observer-state} in its clone's {@code .git} folder:
  * the last commit the dispatcher acknowledged, as one commit id and a newline, so that a
- * restarted observer resumes after it. A write goes to a temporary file beside it, is forced to
- * disk and renamed over it, so a crash leaves the old content or the new, never a mix. Not
+ * restarted observer resumes after it. It is written as an {@link AtomicFile} (a temporary file
+ * beside it, forced to disk and renamed over it), so a crash leaves the old content or the new,
+ * never a mix. Not
  * thread-safe: {@link ObserverService} reads and writes it under its poll lock.
  */
 final class ObserverStateFile {
@@ -29,13 +27,10 @@ final class ObserverStateFile {
   private static final long MAX_BYTES = 256;
 
   private final Path file;
-  private final Path temp;
 
   /** The state file of the repository whose {@code .git} folder is {@code gitDir}. */
   ObserverStateFile(Path gitDir) {
     this.file = gitDir.resolve(NAME);
-    // A fixed name: a temporary file left by a crash is overwritten by the next write.
-    this.temp = gitDir.resolve(NAME + ".tmp");
   }
 
   Path path() {
@@ -43,10 +38,16 @@ final class ObserverStateFile {
   }
 
   /**
-   * The commit the file names. Empty if there is no file, or, with one WARN line, if it cannot be
+   * The commit the file names, after removing the temporary file a crash during a write may have
+   * left. Empty if there is no file, or, with one WARN line, if it cannot be
    * read or does not hold a commit id: a damaged file counts as no file.
    */
   Optional<CommitId> read() {
+    try {
+      new AtomicFile(file).removeLeftovers();
+    } catch (IOException e) {
+      log.warn("{}", e.getMessage()); // a stray temporary file harms nothing
+    }
     if (!Files.exists(file)) {
       return Optional.empty();
     }
@@ -81,30 +82,11 @@ final class ObserverStateFile {
    *     its old content then
    */
   void write(CommitId commit) throws IOException {
-    ByteBuffer bytes = StandardCharsets.UTF_8.encode(commit.value() + "\n");
     try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE,
-          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+      new AtomicFile(file).replace(StandardCharsets.UTF_8.encode(commit.value() + "\n"));
     } catch (IOException e) {
       throw FileProblem.failure("write state file", file, e);
     }
-    forceDirectory();
     log.debug("state file={} commit={}", file, commit);
-  }
-
-  /** Forces the rename to disk too; where a folder cannot be opened (not Linux), skips it. */
-  private void forceDirectory() {
-    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException e) {
-      log.debug("cannot force folder={}: {}", file.getParent(), e.toString());
-    }
   }
 }

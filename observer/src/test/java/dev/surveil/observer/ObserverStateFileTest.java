@@ -88,12 +88,12 @@ class ObserverStateFileTest {
   }
 
   @Test
-  void temporaryFileLeftByACrashIsOverwritten() throws Exception {
-    Files.writeString(gitDir.resolve("surveil-observer-state.tmp"), "half a com");
-
+  void temporaryFileLeftByACrashIsRemovedWhenTheFileIsRead() throws Exception {
+    Path leftover = gitDir.resolve(".incoming-surveil-observer-state-123.tmp");
+    Files.writeString(leftover, "half a com");
     file.write(COMMIT);
 
     assertThat(file.read()).contains(COMMIT);
-    assertThat(gitDir.resolve("surveil-observer-state.tmp")).doesNotExist();
+    assertThat(leftover).doesNotExist();
   }
 }

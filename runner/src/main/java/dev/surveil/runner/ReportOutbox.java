@@ -2,17 +2,14 @@ package dev.surveil.runner;
 
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Results;
+import dev.surveil.storage.AtomicFile;
 import dev.surveil.storage.FileProblem;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,14 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * The reports the runner has not yet delivered, oldest first: one file per commit, named by the
  * commit id, in a folder that survives restarts ({@code .git/surveil-outbox} of the runner's
- * clone). A report is written to a temporary file, forced to disk and renamed into place, so a
- * killed runner leaves either the whole report or none. The reports are also kept in memory, so a
+ * clone). A report is written as an {@link AtomicFile} (a temporary file, forced to disk and
+ * renamed into place), so a killed runner leaves either the whole report or none. The reports are also kept in memory, so a
  * report whose file cannot be written is still delivered while the runner runs. Thread-safe.
  */
 final class ReportOutbox {
   private static final Logger log = LoggerFactory.getLogger(ReportOutbox.class);
-  /** Temporary files start with a dot, which no commit id does. */
-  private static final String TEMP_PREFIX = ".incoming-";
 
   private final Path folder;
   private final Map<CommitId, Results> reports; // guarded by this; insertion order = age
@@ -56,15 +51,10 @@ final class ReportOutbox {
     } catch (IOException e) {
       throw FileProblem.failure("create outbox folder", folder, e);
     }
+    AtomicFile.removeLeftovers(folder);
     List<Path> files = new ArrayList<>();
     for (Path file : list(folder)) {
-      if (file.getFileName().toString().startsWith(".")) {
-        try {
-          Files.deleteIfExists(file);
-        } catch (IOException e) {
-          throw FileProblem.failure("remove unfinished report", file, e);
-        }
-      } else {
+      if (!file.getFileName().toString().startsWith(".")) { // no commit id starts with a dot
         files.add(file);
       }
     }
@@ -137,30 +127,8 @@ final class ReportOutbox {
   }
 
   private void write(Results results) throws IOException {
-    Path temp = Files.createTempFile(folder, TEMP_PREFIX, ".tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        ByteBuffer bytes = ByteBuffer.wrap(results.report().getBytes(StandardCharsets.UTF_8));
-        while (bytes.hasRemaining()) {
-          channel.write(bytes);
-        }
-        channel.force(true);
-      }
-      Files.move(temp, folder.resolve(results.commit().value()), StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
-      forceFolder();
-    } finally {
-      Files.deleteIfExists(temp);
-    }
-  }
-
-  // Makes the rename itself durable; not every file system lets a folder be opened for this.
-  private void forceFolder() {
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      log.debug("cannot force folder={} to disk: {}", folder, e.toString());
-    }
+    new AtomicFile(folder.resolve(results.commit().value()))
+        .replace(StandardCharsets.UTF_8.encode(results.report()));
   }
 
   /** The oldest report, if any. */
