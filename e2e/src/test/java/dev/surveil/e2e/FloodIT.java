@@ -76,7 +76,9 @@ class FloodIT {
               + " flood connections closed by the servers: %d%n", LIGHT ? " (light)" : "", p50,
           p99, millis[millis.length - 1],
           floods.stream().mapToLong(ConnectionFlood::closedByTarget).sum());
-      assertThat(p99).as("status p99 in ms during the flood").isLessThan(100);
+      // the bench measures how fast (scenario 10); this shows no status waited for a reaper
+      // round (1 s) or was refused, which load on the machine does not blur
+      assertThat(p99).as("status p99 in ms during the flood").isLessThan(1_000);
       assertThat(report).contains("2 tests, 1 passed, 1 failed, 0 skipped");
       assertThat(dispatcher.log()).doesNotContain("removed runner");
       assertThat(dispatcher.log()).contains("closed connections to keep its slots");
