@@ -1,15 +1,29 @@
 package dev.surveil.protocol;
 
+import dev.surveil.net.HostAndPort;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
  * {@code register:<host>:<port>}: a runner joins the dispatcher's pool, giving the address the
- * dispatcher can reach it at. The host is a DNS name or an IPv4 address.
+ * dispatcher can reach it at. The host is a DNS name or an IPv4 address, the port 1 to 65535.
+ * Immutable.
  */
-public record Register(String host, int port) implements Request {
+public record Register(HostAndPort runner) implements Request {
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})");
 
   public Register {
+    Objects.requireNonNull(runner, "runner");
+    address(runner.host(), runner.port());
+  }
+
+  /**
+   * The address of a runner as {@code register} and {@link Claim} carry it.
+   *
+   * @throws IllegalArgumentException if the host is not a DNS name or IPv4 address, or the port
+   *     is not 1 to 65535
+   */
+  static HostAndPort address(String host, int port) {
     if (host == null || !HOST.matcher(host).matches()) {
       throw new IllegalArgumentException(
           "not a host name or IPv4 address: " + CommitId.quote(String.valueOf(host)));
@@ -17,6 +31,7 @@ public record Register(String host, int port) implements Request {
     if (port < 1 || port > 65535) {
       throw new IllegalArgumentException("port out of range 1-65535: " + port);
     }
+    return new HostAndPort(host, port);
   }
 
   @Override
