@@ -2,7 +2,12 @@ package dev.surveil.protocol;
 
 import dev.surveil.net.HostAndPort;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Formats and parses messages as protocol text: requests, replies, and the auth lines before a
@@ -24,14 +29,12 @@ public final class LineCodec {
   /** The longest auth line of a reply, with a {@code \r\n} terminator. */
   static final int MAX_REPLY_AUTH_LINE_BYTES = AUTH_PREFIX.length() + AuthLine.MAC_HEX_LENGTH + 2;
   private static final Pattern REPLY_AUTH_LINE =
-      Pattern.compile("auth:[0-9a-f]{" + AuthLine.MAC_HEX_LENGTH + "}\r?");
+      Pattern.compile(AUTH_PREFIX + "[0-9a-f]{" + AuthLine.MAC_HEX_LENGTH + "}\r?");
   private static final String RESULTS_PREFIX = Command.RESULTS.token() + ":";
+  private static final Map<String, Command> COMMANDS = byWireText(Command.values(), Command::token);
+  private static final Map<String, Reply> REPLIES = byWireText(Reply.values(), Reply::text);
 
-  /**
-   * The header of a {@code results} request, {@code results:<commit>:<length>:}.
-   *
-   * @param end where the header ends in the text it was parsed from: the report starts there
-   */
+  /** A {@code results:<commit>:<length>:} header; its report starts at {@code end}. */
   record ResultsHeader(CommitId commit, int reportLength, int end) {}
 
   private LineCodec() {}
@@ -98,13 +101,11 @@ public final class LineCodec {
   /** The request as protocol text, without a line terminator. */
   public static String format(Request request) {
     String keyword = request.command().token();
-    // Exhaustive, and the compiler checks it: a switch expression over an enum that has no
-    // default does not compile unless it names every constant. Each Request record returns its
-    // own Command from command(), so a new request type comes with a new Command, and so with a
-    // new case here. (Java 17 has pattern matching in switch only as a preview, so we cannot
-    // switch over the sealed Request itself.) The casts follow from command(); a record that
-    // claimed another record's Command would fail here loudly, not be formatted wrongly, and
-    // LineCodecTest checks that every Request type has its own Command.
+    // Exhaustive, and the compiler checks it: a switch expression over an enum with no default
+    // does not compile unless it names every constant. Each Request type has a Command of its
+    // own (LineCodecTest checks it), so a new type brings a new Command and so a new case here.
+    // Java 17 has pattern matching in switch only as a preview: we cannot switch over the sealed
+    // Request itself. A type that claimed another's Command would fail the cast, loudly.
     return switch (request.command()) {
       case STATUS, PING, NOTIFY -> keyword;
       case DISPATCH -> keyword + ":" + ((Dispatch) request).commit();
@@ -134,16 +135,7 @@ public final class LineCodec {
     }
     String text = stripTerminator(line);
     int colon = text.indexOf(':');
-    String keyword = colon < 0 ? text : text.substring(0, colon);
-    Command command = Command.forToken(keyword).orElseThrow(
-        () -> new ProtocolException("unknown command: " + CommitId.quote(keyword)));
-    if (!command.hasArguments() && colon >= 0) {
-      throw new ProtocolException(
-          command.token() + " takes no arguments: " + CommitId.quote(text));
-    }
-    if (command.hasArguments() && colon < 0) {
-      throw new ProtocolException(command.token() + " needs arguments: " + CommitId.quote(text));
-    }
+    Command command = parseKeyword(text, colon);
     String args = text.substring(colon + 1);
     return switch (command) {
       case STATUS -> new Status();
@@ -157,11 +149,37 @@ public final class LineCodec {
     };
   }
 
+  /** The reply whose wire text is exactly {@code text}, if any. */
+  static Optional<Reply> exactReply(String text) {
+    return Optional.ofNullable(REPLIES.get(text));
+  }
+
   /** Parses a reply; surrounding whitespace (such as a trailing newline) is ignored. */
   public static Reply parseReply(String text) throws ProtocolException {
     String trimmed = text.strip();
-    return Reply.forText(trimmed).orElseThrow(
+    return exactReply(trimmed).orElseThrow(
         () -> new ProtocolException("unexpected reply: " + CommitId.quote(trimmed)));
+  }
+
+  /**
+   * The command of {@code text}, a request whose first {@code :} is at {@code colon} (-1 if it
+   * has none): its keyword must be a command's, with arguments after a {@code :} if and only if
+   * the command takes them.
+   *
+   * @throws ProtocolException if not
+   */
+  static Command parseKeyword(String text, int colon) throws ProtocolException {
+    String keyword = colon < 0 ? text : text.substring(0, colon);
+    Command command = Optional.ofNullable(COMMANDS.get(keyword)).orElseThrow(
+        () -> new ProtocolException("unknown command: " + CommitId.quote(keyword)));
+    if (!command.hasArguments() && colon >= 0) {
+      throw new ProtocolException(
+          command.token() + " takes no arguments: " + CommitId.quote(text));
+    }
+    if (command.hasArguments() && colon < 0) {
+      throw new ProtocolException(command.token() + " needs arguments: " + CommitId.quote(text));
+    }
+    return command;
   }
 
   /**
@@ -197,7 +215,8 @@ public final class LineCodec {
     return new Results(header.commit(), new String(report, StandardCharsets.UTF_8));
   }
 
-  private static int parseLength(String length) throws ProtocolException {
+  /** A report's length: up to 10 ASCII digits, at most {@link Integer#MAX_VALUE}. */
+  static int parseLength(String length) throws ProtocolException {
     if (length.length() > 10 || !isAsciiDigits(length)) {
       throw new ProtocolException("report length is not a number: " + CommitId.quote(length));
     }
@@ -214,6 +233,11 @@ public final class LineCodec {
     return !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
+  // Two constants with one text fail class initialization: the wire could not tell them apart.
+  private static <T> Map<String, T> byWireText(T[] values, Function<T, String> text) {
+    return Arrays.stream(values).collect(Collectors.toUnmodifiableMap(text, Function.identity()));
+  }
+
   private static String format(HostAndPort address) {
     return address.host() + ":" + address.port();
   }
@@ -224,12 +248,16 @@ public final class LineCodec {
     if (colon < 0) {
       throw new ProtocolException("register needs <host>:<port>: " + CommitId.quote(args));
     }
-    String port = args.substring(colon + 1);
+    return parseAddress(args.substring(0, colon), args.substring(colon + 1));
+  }
+
+  /** A runner's address from its host and port fields, by {@link Register}'s rules. */
+  static HostAndPort parseAddress(String host, String port) throws ProtocolException {
     if (port.length() > 5 || !isAsciiDigits(port)) {
       throw new ProtocolException("register port is not a number: " + CommitId.quote(port));
     }
     try {
-      return Register.address(args.substring(0, colon), Integer.parseInt(port));
+      return Register.address(host, Integer.parseInt(port));
     } catch (IllegalArgumentException e) {
       throw new ProtocolException(e.getMessage());
     }

@@ -24,7 +24,7 @@ public record Register(HostAndPort runner) implements Request {
    *     is not 1 to 65535
    */
   static HostAndPort address(String host, int port) {
-    if (host == null || !HOST.matcher(host).matches()) {
+    if (host == null || !isHost(host)) {
       throw new IllegalArgumentException(
           "not a host name or IPv4 address: " + CommitId.quote(String.valueOf(host)));
     }
@@ -32,6 +32,15 @@ public record Register(HostAndPort runner) implements Request {
       throw new IllegalArgumentException("port out of range 1-65535: " + port);
     }
     return new HostAndPort(host, port);
+  }
+
+  /**
+   * Whether {@code text} is a host name or IPv4 address as far as the wire is concerned: up to
+   * 253 letters, digits, dots and hyphens, starting with a letter or digit. Every non-empty prefix
+   * of one is one too.
+   */
+  static boolean isHost(String text) {
+    return HOST.matcher(text).matches();
   }
 
   @Override

@@ -123,7 +123,7 @@ public final class ReplyReader {
     if (text.isEmpty()) {
       return null;
     }
-    Reply exact = Reply.forText(text).orElse(null);
+    Reply exact = LineCodec.exactReply(text).orElse(null);
     if (exact != null) {
       return exact;
     }
