@@ -1,14 +1,14 @@
 package dev.surveil.auth;
 
-import dev.surveil.protocol.Reply;
-import dev.surveil.protocol.ProtocolException;
-import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.AuthLine;
+import dev.surveil.protocol.MessageWriter;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.ReplyAuthenticator;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.Optional;
 
 /**
  * The authentication of a reply to an authenticated request: a server with a {@link Secret}
@@ -19,17 +19,13 @@ import java.util.regex.Pattern;
  * neither forge a reply nor replay one. A client with a secret takes a reply without a right MAC
  * as no reply; only {@code Unauthorized} and {@code Invalid command} may come unsigned (a server
  * sends them before it has verified the request, or has no secret), since they make the client
- * do nothing. Thread-safe (stateless).
+ * do nothing. The bytes are the codec's ({@link MessageWriter#encode(String, Reply)},
+ * {@link dev.surveil.protocol.ReplyReader}); this class computes and checks the MAC.
+ * Thread-safe (stateless).
  */
 public final class ReplyAuth {
-  /** What the reply's auth line starts with. No reply's text starts with {@code a}. */
-  static final String PREFIX = "auth:";
-  /** The longest auth line of a reply, with a {@code \r\n} terminator. */
-  public static final int MAX_LINE_BYTES = PREFIX.length() + AuthLine.MAC_HEX_LENGTH + 2;
-  private static final Pattern LINE = Pattern.compile("auth:[0-9a-f]{64}\r?");
-
   /** What a client that signed a request expects of its reply. Thread-safe. */
-  public static final class Expected {
+  public static final class Expected implements ReplyAuthenticator {
     private final Secret secret;
     private final String nonce;
 
@@ -43,31 +39,40 @@ public final class ReplyAuth {
       return MessageDigest.isEqual(mac(secret, nonce, reply),
           HexFormat.of().parseHex(macHex));
     }
+
+    /**
+     * Accepts a reply with the right MAC, or a refusal without one.
+     *
+     * @throws UnauthenticatedReplyException otherwise
+     */
+    @Override
+    public void check(Optional<String> mac, Reply reply, String peer)
+        throws UnauthenticatedReplyException {
+      if (mac.isEmpty()) {
+        if (reply == Reply.UNAUTHORIZED || reply == Reply.INVALID_COMMAND) {
+          return; // a refusal may come unsigned: it makes the client do nothing
+        }
+        throw new UnauthenticatedReplyException("reply '" + reply.text() + "' from " + peer
+            + " is not authenticated; taken as no reply");
+      }
+      if (!matches(mac.get(), reply)) {
+        throw new UnauthenticatedReplyException("reply '" + reply.text() + "' from " + peer
+            + " has a wrong MAC (another secret, or not the server's); taken as no reply");
+      }
+    }
   }
 
   private ReplyAuth() {}
 
   /** The bytes a server sends for {@code reply} to the request signed with {@code request}. */
   static byte[] encode(Secret secret, AuthLine request, Reply reply) {
-    String line = PREFIX + HexFormat.of().formatHex(mac(secret, request.nonce(), reply)) + "\n";
-    return (line + reply.text()).getBytes(StandardCharsets.UTF_8);
+    return MessageWriter.encode(HexFormat.of().formatHex(mac(secret, request.nonce(), reply)),
+        reply);
   }
 
   /** The text that is MACed, exactly. */
   static String input(String nonce, Reply reply) {
     return "reply:" + nonce + ":" + reply.text();
-  }
-
-  /**
-   * The MAC of an auth line ({@code auth:<mac>}, one {@code \r} allowed at its end).
-   *
-   * @throws ProtocolException if it is not one
-   */
-  public static String parseLine(String line) throws ProtocolException {
-    if (!LINE.matcher(line).matches()) {
-      throw new ProtocolException("malformed reply auth line: " + CommitId.quote(line));
-    }
-    return line.substring(PREFIX.length(), PREFIX.length() + AuthLine.MAC_HEX_LENGTH);
   }
 
   private static byte[] mac(Secret secret, String nonce, Reply reply) {

@@ -1,13 +1,13 @@
 package dev.surveil.auth;
 
-import dev.surveil.protocol.SignedRequest;
-import dev.surveil.protocol.Request;
-import dev.surveil.protocol.Reply;
-import dev.surveil.protocol.LineCodec;
-import dev.surveil.protocol.Command;
-import dev.surveil.protocol.AuthenticationException;
 import dev.surveil.protocol.AuthLine;
-import java.nio.charset.StandardCharsets;
+import dev.surveil.protocol.AuthenticationException;
+import dev.surveil.protocol.Command;
+import dev.surveil.protocol.LineCodec;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.Request;
+import dev.surveil.protocol.RequestAuthenticator;
+import dev.surveil.protocol.SignedRequest;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +32,7 @@ import javax.crypto.Mac;
  * a client whose clock is behind this server's is refused for as long as it is behind (at most
  * the 30 s window, past which it is refused anyway) right after a restart, and retries.
  */
-public final class RequestVerifier {
+public final class RequestVerifier implements RequestAuthenticator {
   /** How far a request's timestamp may be from the server's clock, either way. */
   public static final Duration WINDOW = Duration.ofSeconds(30);
   /** How many nonces are remembered at most: about 1000 requests a second for a minute. */
@@ -78,6 +78,7 @@ public final class RequestVerifier {
    *
    * @throws AuthenticationException saying what is wrong
    */
+  @Override
   public Verification begin(AuthLine auth) throws AuthenticationException {
     long now = clock.millis();
     long skew = auth.millis() - now;
@@ -119,7 +120,7 @@ public final class RequestVerifier {
    * ({@link LineCodec#format} of it, as UTF-8) in pieces as they arrive, then finished once.
    * Not thread-safe: one per request.
    */
-  public final class Verification {
+  public final class Verification implements RequestAuthenticator.Check {
     private final AuthLine auth;
     private final Mac mac;
     private boolean finished;
@@ -129,16 +130,10 @@ public final class RequestVerifier {
       this.mac = mac;
     }
 
-    /** Feeds the MAC {@code length} bytes of the request from {@code bytes[offset]}. */
+    @Override
     public void update(byte[] bytes, int offset, int length) {
       checkOpen();
       mac.update(bytes, offset, length);
-    }
-
-    /** Feeds the MAC the UTF-8 bytes of {@code text}, a part of the request. */
-    public void update(String text) {
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      update(bytes, 0, bytes.length);
     }
 
     /**
@@ -147,6 +142,7 @@ public final class RequestVerifier {
      * @param command the request's command, for the message
      * @throws AuthenticationException if the MAC is wrong, or the nonce was used meanwhile
      */
+    @Override
     public void finish(Command command) throws AuthenticationException {
       checkOpen();
       finished = true;

@@ -1,15 +1,12 @@
 package dev.surveil.net;
 
-import dev.surveil.auth.UnauthenticatedReplyException;
-import dev.surveil.auth.ReplyAuth;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.ReplyReader;
 import dev.surveil.protocol.Request;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.protocol.Results;
 import java.io.IOException;
 import java.net.Socket;
 import java.time.Duration;
@@ -22,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Sends one request on a new connection and waits for the one reply, with a connect timeout and
  * a read timeout; with a {@link RequestSigner}, each request is signed (sent after its auth
  * line) and its reply must be authenticated as the answer to it ({@link
- * dev.surveil.protocol.ReplyAuth}): a reply that is not is taken as no reply. The reply is
+ * dev.surveil.auth.ReplyAuth}): a reply that is not is taken as no reply. The reply is
  * complete as soon as its bytes form one ({@link ReplyReader}): the peer may keep the connection
  * open, as the chapter's servers do. Thread-safe (holds no connection between calls).
  */
@@ -52,7 +49,7 @@ public final class LineClient {
    * @throws ProtocolException if the peer closes or resets the connection after the request
    *     without a reply, or its reply is not one of the protocol's replies: the peer was
    *     reached and did not take the request
-   * @throws dev.surveil.protocol.UnauthenticatedReplyException with a signer, if the reply is
+   * @throws dev.surveil.auth.UnauthenticatedReplyException with a signer, if the reply is
    *     not authenticated as the answer to this request: as if there were no reply
    * @throws IOException if the peer cannot be reached or does not reply within the read
    *     timeout
@@ -70,9 +67,7 @@ public final class LineClient {
           : MessageWriter.encode(request);
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
-      if (request instanceof Results) {
-        // A report has no terminator: a server takes it as whole once nothing follows it, and
-        // the end of the stream says so at once, where silence takes a quiet period.
+      if (MessageWriter.isFramedByLength(request)) {
         socket.shutdownOutput();
       }
       Reply reply = ReplyReader.read(socket.getInputStream(), address.toString(),

@@ -1,15 +1,13 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.RequestVerifier;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.auth.Secret;
 import java.util.regex.Pattern;
 
 /**
  * The line {@code auth:<millis>:<nonce>:<mac>} that goes before a request to a server that has a
- * {@link Secret}: when the request was signed (Unix epoch milliseconds), a random 128-bit nonce
+ * secret: when the request was signed (Unix epoch milliseconds), a random 128-bit nonce
  * and the HMAC-SHA256 of the request, both in lower-case hex. {@link LineCodec} formats and
- * parses it; {@link RequestSigner} makes it and {@link RequestVerifier} checks it. Immutable.
+ * parses it; {@code dev.surveil.auth} makes it ({@code RequestSigner}) and checks it
+ * ({@link RequestAuthenticator}). Immutable.
  */
 public record AuthLine(long millis, String nonce, String mac) {
   /** The nonce is 16 random bytes, the MAC 32 bytes, each written as lower-case hex. */

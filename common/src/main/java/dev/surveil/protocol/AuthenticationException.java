@@ -1,9 +1,7 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.Secret;
-
 /**
- * A request that a server with a {@link Secret} refuses with {@link Reply#UNAUTHORIZED}: no auth
+ * A request that a server with a secret refuses with {@link Reply#UNAUTHORIZED}: no auth
  * line or a malformed one, a wrong MAC, a timestamp too far from the server's clock, or a nonce
  * already used. The message says which, for the server's log; the peer is told only
  * {@code Unauthorized}.

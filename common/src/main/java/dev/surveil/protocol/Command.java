@@ -1,8 +1,9 @@
 package dev.surveil.protocol;
 
-import java.util.Optional;
-
-/** The request keywords of the line protocol, each with its wire token. */
+/**
+ * The request keywords of the line protocol, each with its wire token; {@link LineCodec} finds
+ * the command of a token.
+ */
 public enum Command {
   STATUS("status", false),
   DISPATCH("dispatch", true),
@@ -30,15 +31,5 @@ public enum Command {
   /** Whether the keyword is followed by {@code :} and arguments. */
   public boolean hasArguments() {
     return hasArguments;
-  }
-
-  /** The command whose token is exactly {@code token}, if any. */
-  public static Optional<Command> forToken(String token) {
-    for (Command command : values()) {
-      if (command.token.equals(token)) {
-        return Optional.of(command);
-      }
-    }
-    return Optional.empty();
   }
 }

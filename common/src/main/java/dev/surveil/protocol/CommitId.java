@@ -10,16 +10,31 @@ import java.util.regex.Pattern;
  * id, so a commit is queued, tested and stored once whichever way it was named.
  */
 public record CommitId(String value) {
-  private static final Pattern HEX = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+  private static final int SHA1_HEX = 40;
+  private static final int SHA256_HEX = 64;
+  private static final Pattern HEX_DIGITS = Pattern.compile("[0-9a-fA-F]*");
 
   /** How a refused id is described, before the id itself. */
   static final String PROBLEM = "not a full commit id (40 or 64 hex characters): ";
 
   public CommitId {
     value = value.toLowerCase(Locale.ROOT);
-    if (!HEX.matcher(value).matches()) {
+    if (!isFull(value)) {
       throw new IllegalArgumentException(PROBLEM + quote(value));
     }
+  }
+
+  /**
+   * Whether {@code text} is a commit id, or more hex digits could make it one: at most 64 hex
+   * digits, of either case.
+   */
+  static boolean isPrefix(String text) {
+    return text.length() <= SHA256_HEX && HEX_DIGITS.matcher(text).matches();
+  }
+
+  /** Whether {@code text} is a whole commit id: 40 or 64 hex digits, of either case. */
+  static boolean isFull(String text) {
+    return (text.length() == SHA1_HEX || text.length() == SHA256_HEX) && isPrefix(text);
   }
 
   /** Parses {@code text} as a commit id, or throws a {@link ProtocolException} naming it. */

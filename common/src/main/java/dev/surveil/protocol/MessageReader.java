@@ -1,6 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.RequestVerifier;
 import dev.surveil.time.Ticker;
 import java.io.EOFException;
 import java.io.IOException;
@@ -67,11 +66,11 @@ public final class MessageReader {
   // Where the request starts: after the auth line, if one is expected; -1 until it has been read.
   private int start;
   private AuthLine auth;
-  private RequestVerifier verifier; // set by readAuthenticatedRequest
-  private RequestVerifier.Verification verification;
-  // Set once a results header has been read: the report, its commit and declared length.
+  private RequestAuthenticator verifier; // set by readAuthenticatedRequest
+  private RequestAuthenticator.Check verification;
+  // Set once a results header has been read: the header, and the report as it arrives.
+  private LineCodec.ResultsHeader resultsHeader;
   private ReportBuffer report;
-  private String resultsCommit;
 
   /** A reader with a budget of its own, for a single report of the limit. */
   public MessageReader(InputStream in, Limits limits, Ticker ticker, Duration timeout) {
@@ -127,7 +126,8 @@ public final class MessageReader {
    * @throws AuthenticationException if there is no well-formed auth line, or it fails a check
    * @throws ProtocolException if the request after it is not a request, breaks a limit or stalls
    */
-  public SignedRequest readAuthenticatedRequest(RequestVerifier verifier) throws IOException {
+  public SignedRequest readAuthenticatedRequest(RequestAuthenticator verifier)
+      throws IOException {
     checkFirstRead("readAuthenticatedRequest");
     start = -1;
     this.verifier = verifier;
@@ -243,10 +243,11 @@ public final class MessageReader {
 
   private Request completeResults() throws IOException {
     if (report == null) {
-      int first = indexOf((byte) ':', start + RESULTS_PREFIX.length, length);
-      int second = first < 0 ? -1 : indexOf((byte) ':', first + 1, length);
-      if (second < 0) {
-        RequestPrefix.Verdict verdict = RequestPrefix.classify(text(start, length));
+      // The header is ASCII (or refused), so its length in characters is its length in bytes.
+      String text = text(start, length);
+      LineCodec.ResultsHeader header = LineCodec.parseResultsHeader(text);
+      if (header == null) {
+        RequestPrefix.Verdict verdict = RequestPrefix.classify(text);
         if (verdict.kind() == RequestPrefix.Kind.INVALID) {
           throw new ProtocolException(verdict.problem());
         }
@@ -256,20 +257,19 @@ public final class MessageReader {
         }
         return null;
       }
-      resultsCommit = CommitId.parse(text(start + RESULTS_PREFIX.length, first)).value();
-      int reportLength = LineCodec.parseLength(text(first + 1, second));
-      if (reportLength > limits.maxReportBytes()) {
-        throw new ProtocolException("report of " + reportLength + " bytes is over the limit of "
-            + limits.maxReportBytes() + " bytes");
+      if (header.reportLength() > limits.maxReportBytes()) {
+        throw new ProtocolException("report of " + header.reportLength()
+            + " bytes is over the limit of " + limits.maxReportBytes() + " bytes");
       }
       if (verification != null) {
         // What the MAC covers: the request as LineCodec formats it (a lower-case commit id)
-        verification.update(Command.RESULTS.token() + ":" + resultsCommit + ":" + reportLength
-            + ":");
+        verification.update(LineCodec.formatResultsHeader(header.commit(),
+            header.reportLength()));
       }
-      report = ReportBuffer.reserve(reportLength, budget, verification);
+      report = ReportBuffer.reserve(header.reportLength(), budget, verification);
+      resultsHeader = header;
       int received = length;
-      length = second + 1;
+      length = start + header.end();
       report.take(buffer, length, received - length);
     }
     // A report followed by no terminator is complete only when nothing more comes: at the end
@@ -285,7 +285,7 @@ public final class MessageReader {
     }
     byte[] bytes = report.toArray();
     report.release();
-    return LineCodec.results(resultsCommit, String.valueOf(bytes.length), bytes);
+    return LineCodec.results(resultsHeader, bytes);
   }
 
   /**

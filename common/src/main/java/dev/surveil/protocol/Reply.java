@@ -1,8 +1,9 @@
 package dev.surveil.protocol;
 
-import java.util.Optional;
-
-/** The replies of the line protocol, each with its exact wire text. */
+/**
+ * The replies of the line protocol, each with its exact wire text; {@link LineCodec} finds the
+ * reply of a text.
+ */
 public enum Reply implements Message {
   OK("OK"),
   PONG("pong"),
@@ -23,15 +24,5 @@ public enum Reply implements Message {
   /** The reply exactly as it is sent. */
   public String text() {
     return text;
-  }
-
-  /** The reply whose wire text is exactly {@code text}, if any. */
-  public static Optional<Reply> forText(String text) {
-    for (Reply reply : values()) {
-      if (reply.text.equals(text)) {
-        return Optional.of(reply);
-      }
-    }
-    return Optional.empty();
   }
 }

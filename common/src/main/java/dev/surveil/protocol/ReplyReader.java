@@ -1,12 +1,11 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.UnauthenticatedReplyException;
-import dev.surveil.auth.ReplyAuth;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * Reads one reply from a byte stream, however its bytes are split into reads. A reply is complete
@@ -43,17 +42,16 @@ public final class ReplyReader {
   }
 
   /**
-   * Reads one reply from {@code in}, which must be authenticated as {@code expected} says when
-   * it is not null: {@code auth:<mac>\n} and then the reply ({@link ReplyAuth}); only
-   * {@code Unauthorized} and {@code Invalid command} may come without it.
+   * Reads one reply from {@code in}, which {@code expected} checks when it is not null: the reply
+   * may then come after an auth line, {@code auth:<mac>\n}, whose MAC {@code expected} is given.
    *
    * @param peer who is replying, for error messages
-   * @throws UnauthenticatedReplyException if the reply is not authenticated as expected
    * @throws ProtocolException as {@link #read(InputStream, String)}, or if the auth line is
    *     malformed
-   * @throws IOException if reading fails otherwise, e.g. times out
+   * @throws IOException if {@code expected} refuses the reply, or reading fails otherwise, e.g.
+   *     times out
    */
-  public static Reply read(InputStream in, String peer, ReplyAuth.Expected expected)
+  public static Reply read(InputStream in, String peer, ReplyAuthenticator expected)
       throws IOException {
     byte[] bytes = new byte[READ_BYTES];
     int length = 0;
@@ -82,42 +80,27 @@ public final class ReplyReader {
       }
       length += n;
       if (start < 0) {
-        if (bytes[0] != 'a') {
+        if (bytes[0] != LineCodec.AUTH_PREFIX.charAt(0)) { // no reply's text starts with it
           start = 0;
         } else {
           int newline = indexOf(bytes, (byte) '\n', length);
           if (newline < 0) {
-            if (length >= ReplyAuth.MAX_LINE_BYTES) {
+            if (length >= LineCodec.MAX_REPLY_AUTH_LINE_BYTES) {
               throw new ProtocolException("reply auth line from " + peer + " too long: "
                   + CommitId.quote(text(bytes, 0, length)));
             }
             continue;
           }
-          mac = ReplyAuth.parseLine(text(bytes, 0, newline));
+          mac = LineCodec.parseReplyAuthLine(text(bytes, 0, newline));
           start = newline + 1;
         }
       }
       reply = complete(bytes, start, length);
     }
     if (expected != null) {
-      check(expected, mac, reply, peer);
+      expected.check(Optional.ofNullable(mac), reply, peer);
     }
     return reply;
-  }
-
-  private static void check(ReplyAuth.Expected expected, String mac, Reply reply, String peer)
-      throws UnauthenticatedReplyException {
-    if (mac == null) {
-      if (reply == Reply.UNAUTHORIZED || reply == Reply.INVALID_COMMAND) {
-        return; // a refusal may come unsigned: it makes the client do nothing
-      }
-      throw new UnauthenticatedReplyException("reply '" + reply.text() + "' from " + peer
-          + " is not authenticated; taken as no reply");
-    }
-    if (!expected.matches(mac, reply)) {
-      throw new UnauthenticatedReplyException("reply '" + reply.text() + "' from " + peer
-          + " has a wrong MAC (another secret, or not the server's); taken as no reply");
-    }
   }
 
   private static int indexOf(byte[] bytes, byte wanted, int length) {
@@ -140,7 +123,7 @@ public final class ReplyReader {
     if (text.isEmpty()) {
       return null;
     }
-    Reply exact = Reply.forText(text).orElse(null);
+    Reply exact = LineCodec.exactReply(text).orElse(null);
     if (exact != null) {
       return exact;
     }

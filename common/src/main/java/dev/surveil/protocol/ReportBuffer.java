@@ -1,6 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.RequestVerifier;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +10,8 @@ import java.util.List;
  * The report of a {@code results} request as it arrives, for {@link MessageReader}: it reserves
  * its declared length from a {@link ByteBudget} first, then its bytes go into chunks of the
  * budget, taken one at a time as they fill (so it allocates what has arrived, never what the
- * header declares) and fed to the request's MAC check, if any, as they arrive. After the declared length it holds what the peer sends next, which may only be one
+ * header declares) and fed to the request's MAC check, if any, as they arrive. After the
+ * declared length it holds what the peer sends next, which may only be one
  * {@code \n} or {@code \r\n}: more is refused, as the header understated the report. Not
  * thread-safe; {@link #release()} gives its chunks back.
  */
@@ -22,14 +22,14 @@ final class ReportBuffer {
   private final int declared;
   private final int chunkBytes;
   private final ByteBudget.Reservation reservation;
-  private final RequestVerifier.Verification mac; // null if the request is not authenticated
+  private final RequestAuthenticator.Check mac; // null if the request is not authenticated
   private final List<byte[]> chunks = new ArrayList<>();
   private final byte[] trailer = new byte[MAX_TRAILER];
   private int received;
   private int trailerLength;
 
   private ReportBuffer(int declared, ByteBudget budget, ByteBudget.Reservation reservation,
-      RequestVerifier.Verification mac) {
+      RequestAuthenticator.Check mac) {
     this.declared = declared;
     this.chunkBytes = budget.chunkBytes();
     this.reservation = reservation;
@@ -43,7 +43,7 @@ final class ReportBuffer {
    * @param mac the request's MAC check, fed the report as it arrives; null if none
    * @throws ProtocolException if the budget has no memory for it
    */
-  static ReportBuffer reserve(int declared, ByteBudget budget, RequestVerifier.Verification mac)
+  static ReportBuffer reserve(int declared, ByteBudget budget, RequestAuthenticator.Check mac)
       throws IOException {
     if (declared > budget.capacityBytes()) {
       throw new ProtocolException("report of " + declared + " bytes is more than the "

@@ -1,5 +1,7 @@
 package dev.surveil.protocol;
 
+import java.util.function.Function;
+
 /**
  * What the bytes of a request received so far, with no terminator, say about it: that they are
  * a whole request that cannot grow into another one, that they could still become a request, or
@@ -38,36 +40,32 @@ public final class RequestPrefix {
     INVALID
   }
 
-  private static final int SHA1_HEX = 40;
-  private static final int MAX_HEX = 64;
-  private static final int MAX_HOST = 253;
-
   private RequestPrefix() {}
 
   /**
    * Judges {@code text}: the bytes received so far, decoded, without any {@code \r} or
-   * {@code \n} terminator.
+   * {@code \n} terminator. The rules of each field are {@link LineCodec}'s, {@link CommitId}'s
+   * and {@link Register}'s, applied to as much of it as has arrived.
    */
   public static Verdict classify(String text) {
     int colon = text.indexOf(':');
-    String keyword = colon < 0 ? text : text.substring(0, colon);
     if (colon < 0) {
-      return classifyKeyword(keyword);
+      return classifyKeyword(text);
     }
-    Command command = Command.forToken(keyword).orElse(null);
-    if (command == null) {
-      return Verdict.invalid("unknown command: " + CommitId.quote(keyword));
-    }
-    if (!command.hasArguments()) {
-      return Verdict.invalid(command.token() + " takes no arguments: " + CommitId.quote(text));
+    Command command;
+    try {
+      command = LineCodec.parseKeyword(text, colon);
+    } catch (ProtocolException e) {
+      return Verdict.invalid(e.getMessage());
     }
     String args = text.substring(colon + 1);
     return switch (command) {
-      case DISPATCH, RUNTEST -> classifyCommit(args, false);
+      case DISPATCH, RUNTEST -> classifyCommit(args);
       case REGISTER -> classifyRegister(args);
-      case CLAIM -> classifyClaim(args);
-      case RESULTS -> classifyResultsHeader(args);
-      default -> Verdict.invalid("unexpected arguments: " + CommitId.quote(text));
+      case CLAIM -> classifyAfterCommit(args, RequestPrefix::classifyRegister);
+      case RESULTS -> classifyAfterCommit(args, RequestPrefix::classifyResultsLength);
+      // no arguments after a ':': LineCodec.parseKeyword refused them above
+      case STATUS, PING, NOTIFY -> throw new IllegalStateException(text);
     };
   }
 
@@ -83,34 +81,51 @@ public final class RequestPrefix {
     return Verdict.invalid("unknown command: " + CommitId.quote(keyword));
   }
 
-  /**
-   * A commit id being received: complete at a full length (40 or 64 digits). When {@code ended}
-   * (a {@code :} followed it) it can no longer grow, so an abbreviation is invalid.
-   */
-  private static Verdict classifyCommit(String hex, boolean ended) {
-    int n = hex.length();
-    if (n > MAX_HEX || !isHex(hex) || (ended && n != SHA1_HEX && n != MAX_HEX)) {
+  /** A commit id being received: complete at a full length (40 or 64 digits). */
+  private static Verdict classifyCommit(String hex) {
+    if (!CommitId.isPrefix(hex)) {
       return Verdict.invalid(CommitId.PROBLEM + CommitId.quote(hex));
     }
-    return n == SHA1_HEX || n == MAX_HEX ? Verdict.COMPLETE : Verdict.INCOMPLETE;
+    return CommitId.isFull(hex) ? Verdict.COMPLETE : Verdict.INCOMPLETE;
+  }
+
+  /**
+   * {@code <commit>:<rest>}: a commit id, which the {@code :} after it ends (so an abbreviation
+   * is refused then), and {@code rest} as {@code next} judges it.
+   */
+  private static Verdict classifyAfterCommit(String args, Function<String, Verdict> next) {
+    int colon = args.indexOf(':');
+    if (colon < 0) {
+      Verdict commit = classifyCommit(args);
+      return commit.kind() == Kind.INVALID ? commit : Verdict.INCOMPLETE;
+    }
+    try {
+      CommitId.parse(args.substring(0, colon));
+    } catch (ProtocolException e) {
+      return Verdict.invalid(e.getMessage());
+    }
+    return next.apply(args.substring(colon + 1));
   }
 
   private static Verdict classifyRegister(String args) {
     int colon = args.indexOf(':');
     String host = colon < 0 ? args : args.substring(0, colon);
-    if (!isHostPrefix(host) || (colon >= 0 && host.isEmpty())) {
+    // every non-empty prefix of a host name is a host name
+    if ((!host.isEmpty() || colon >= 0) && !Register.isHost(host)) {
       return Verdict.invalid("not a host name or IPv4 address: " + CommitId.quote(host));
     }
     if (colon < 0) {
       return Verdict.INCOMPLETE;
     }
     String port = args.substring(colon + 1);
-    if (port.length() > 5 || !isDigits(port)) {
-      return Verdict.invalid("register port is not a number: " + CommitId.quote(port));
-    }
     if (port.isEmpty()) {
       return Verdict.INCOMPLETE;
     }
+    if (port.length() > 5 || !LineCodec.isAsciiDigits(port)) {
+      return Verdict.invalid("register port is not a number: " + CommitId.quote(port));
+    }
+    // A 0 may still grow into a port (01), as a port with leading zeros parses: only 00000
+    // cannot.
     int value = Integer.parseInt(port);
     if (value > 65535 || (port.length() == 5 && value == 0)) {
       return Verdict.invalid("port out of range 1-65535: " + port);
@@ -119,61 +134,18 @@ public final class RequestPrefix {
     return canGrow || value == 0 ? Verdict.INCOMPLETE : Verdict.COMPLETE;
   }
 
-  /** {@code <commit>:<host>:<port>}: a full commit id, then as {@code register}. */
-  private static Verdict classifyClaim(String args) {
+  /** The {@code <length>} of a results header, up to its {@code :}; never complete here. */
+  private static Verdict classifyResultsLength(String args) {
     int colon = args.indexOf(':');
-    if (colon < 0) {
-      Verdict commit = classifyCommit(args, false);
-      return commit.kind() == Kind.INVALID ? commit : Verdict.INCOMPLETE;
+    String length = colon < 0 ? args : args.substring(0, colon);
+    if (length.isEmpty() && colon < 0) {
+      return Verdict.INCOMPLETE;
     }
-    Verdict commit = classifyCommit(args.substring(0, colon), true);
-    return commit.kind() == Kind.INVALID ? commit : classifyRegister(args.substring(colon + 1));
-  }
-
-  private static Verdict classifyResultsHeader(String args) {
-    int colon = args.indexOf(':');
-    if (colon < 0) {
-      Verdict commit = classifyCommit(args, false);
-      return commit.kind() == Kind.INVALID ? commit : Verdict.INCOMPLETE;
-    }
-    Verdict commit = classifyCommit(args.substring(0, colon), true);
-    if (commit.kind() == Kind.INVALID) {
-      return commit;
-    }
-    int second = args.indexOf(':', colon + 1);
-    String length = second < 0 ? args.substring(colon + 1) : args.substring(colon + 1, second);
-    if (length.length() > 10 || !isDigits(length)) {
-      return Verdict.invalid("report length is not a number: " + CommitId.quote(length));
+    try {
+      LineCodec.parseLength(length);
+    } catch (ProtocolException e) {
+      return Verdict.invalid(e.getMessage());
     }
     return Verdict.INCOMPLETE;
-  }
-
-  private static boolean isHostPrefix(String host) {
-    if (host.length() > MAX_HOST) {
-      return false;
-    }
-    for (int i = 0; i < host.length(); i++) {
-      char c = host.charAt(i);
-      boolean alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-      if (!alnum && (i == 0 || (c != '.' && c != '-'))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static boolean isHex(String text) {
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  // ASCII only: the wire has no other digits (see LineCodec).
-  private static boolean isDigits(String text) {
-    return text.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 }

@@ -1,10 +1,9 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.Secret;
 import java.util.Objects;
 
 /**
- * A request as it arrived at a server that has a {@link Secret}: the {@link AuthLine} sent before
+ * A request as it arrived at a server that has a secret: the {@link AuthLine} sent before
  * it and the request itself, not yet verified. Immutable.
  */
 public record SignedRequest(AuthLine auth, Request request) {

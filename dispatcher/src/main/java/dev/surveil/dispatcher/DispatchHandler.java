@@ -84,7 +84,7 @@ final class DispatchHandler implements MessageHandler {
     } else if (request instanceof Dispatch dispatch) {
       return dispatch(dispatch.commit());
     } else if (request instanceof Register register) {
-      return register(new HostAndPort(register.host(), register.port()));
+      return register(register.runner());
     } else if (request instanceof Results result) {
       return store(result, peer);
     } else if (request instanceof Claim claim) {
@@ -121,7 +121,7 @@ final class DispatchHandler implements MessageHandler {
   /** {@code OK} if the runner may test the commit; see {@link RunnerPool#mayTest}. */
   private Reply claim(Claim claim) {
     CommitId commit = claim.commit();
-    HostAndPort runner = new HostAndPort(claim.host(), claim.port());
+    HostAndPort runner = claim.runner();
     try (MDC.MDCCloseable ignored = MDC.putCloseable("commit", commit.value())) {
       if (pool.mayTest(commit, runner)) {
         log.debug("runner {} confirmed it is testing commit {}", runner, commit);

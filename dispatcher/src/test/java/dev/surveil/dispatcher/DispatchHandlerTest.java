@@ -50,7 +50,7 @@ class DispatchHandlerTest {
 
   @Test
   void queuesADispatchedCommitAndRepliesAtOnce() {
-    assertThat(handler.handle(new Register("localhost", 8901))).isEqualTo(Reply.OK);
+    assertThat(handler.handle(new Register(RUNNER))).isEqualTo(Reply.OK);
     assertThat(pool.runners()).containsExactly(RUNNER);
     assertThat(handler.handle(new Dispatch(COMMIT))).isEqualTo(Reply.OK);
     assertThat(handler.handle(new Dispatch(COMMIT))).isEqualTo(Reply.OK);
@@ -59,7 +59,7 @@ class DispatchHandlerTest {
 
   @Test
   void storesResultsAndFreesTheRunner() throws Exception {
-    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Register(RUNNER));
     handler.handle(new Dispatch(COMMIT));
     pool.assign(COMMIT, RUNNER);
     String report = "FAILED x: y\nz\n";
@@ -70,7 +70,7 @@ class DispatchHandlerTest {
 
   @Test
   void doesNotQueueACommitThatAlreadyHasAResult() throws Exception {
-    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Register(RUNNER));
     Files.writeString(dir.resolve(COMMIT.value()), "done");
     assertThat(handler.handle(new Dispatch(COMMIT))).isEqualTo(Reply.OK);
     assertThat(pool.pending()).isEmpty();
@@ -80,7 +80,7 @@ class DispatchHandlerTest {
   void aResultThatCannotBeStoredGetsNoReplyAndItsCommitStaysWithItsRunner() throws Exception {
     try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
         Folder storage = new Folder(folder)) {
-      storage.handler.handle(new Register("localhost", 8901));
+      storage.handler.handle(new Register(RUNNER));
       storage.handler.handle(new Dispatch(COMMIT));
       storage.pool.assign(COMMIT, RUNNER);
       folder.startFailing();
@@ -99,7 +99,7 @@ class DispatchHandlerTest {
     try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
         Folder storage = new Folder(folder);
         LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
-      storage.handler.handle(new Register("localhost", 8901));
+      storage.handler.handle(new Register(RUNNER));
       storage.handler.handle(new Dispatch(COMMIT));
       storage.pool.assign(COMMIT, RUNNER);
       storage.health.start();
@@ -109,7 +109,7 @@ class DispatchHandlerTest {
       for (int attempt = 0; attempt < 1_000; attempt++) {
         assertThat(storage.handler.handle(new Results(COMMIT, "report " + attempt))).isNull();
         // a runner whose report is refused registers again: that must not requeue its commit
-        assertThat(storage.handler.handle(new Register("localhost", 8901))).isEqualTo(Reply.OK);
+        assertThat(storage.handler.handle(new Register(RUNNER))).isEqualTo(Reply.OK);
       }
 
       byte[] after = Files.readAllBytes(storage.journal.file());
@@ -129,7 +129,7 @@ class DispatchHandlerTest {
   void aResultResentOnceTheFolderCanBeWrittenIsStoredAndFreesTheRunner() throws Exception {
     try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
         Folder storage = new Folder(folder)) {
-      storage.handler.handle(new Register("localhost", 8901));
+      storage.handler.handle(new Register(RUNNER));
       storage.handler.handle(new Dispatch(COMMIT));
       storage.pool.assign(COMMIT, RUNNER);
       folder.startFailing();
@@ -148,7 +148,7 @@ class DispatchHandlerTest {
   void aDispatchTheJournalCannotRecordGetsNoReplyAndIsNotQueued() throws Exception {
     try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
         Folder storage = new Folder(folder)) {
-      storage.handler.handle(new Register("localhost", 8901));
+      storage.handler.handle(new Register(RUNNER));
       storage.journal.close(); // every later write fails
 
       assertThat(storage.handler.handle(new Dispatch(COMMIT))).isNull();
@@ -181,7 +181,7 @@ class DispatchHandlerTest {
 
   @Test
   void keepsTheFirstResultWhenASecondArrives() throws Exception {
-    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Register(RUNNER));
     handler.handle(new Dispatch(COMMIT));
     pool.assign(COMMIT, RUNNER);
     handler.handle(new Results(COMMIT, "first"));
@@ -193,7 +193,7 @@ class DispatchHandlerTest {
   void refusesAResultFromAnotherAddressThanItsRunnersHostAndStoresTheRunnersOwn()
       throws Exception {
     try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
-      handler.handle(new Register("localhost", 8901));
+      handler.handle(new Register(RUNNER));
       handler.handle(new Dispatch(COMMIT));
       pool.assign(COMMIT, RUNNER);
 
@@ -220,7 +220,7 @@ class DispatchHandlerTest {
   @Test
   void aRunnerRegisteredUnderAnAddressOfThisMachineMayReportFromLocalhostOnly() {
     HostAndPort runner = new HostAndPort("127.0.0.5", 8901);
-    handler.handle(new Register(runner.host(), runner.port()));
+    handler.handle(new Register(runner));
     handler.handle(new Dispatch(COMMIT));
     pool.assign(COMMIT, runner);
 
@@ -233,7 +233,7 @@ class DispatchHandlerTest {
   @Test
   void refusesAResultForACommitNoRunnerHadUnlessConfiguredToAcceptIt() throws Exception {
     try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
-      handler.handle(new Register("localhost", 8901));
+      handler.handle(new Register(RUNNER));
       handler.handle(new Dispatch(COMMIT));
 
       assertThat(handler.handle(new Results(COMMIT, "queued, not tested")))
@@ -257,8 +257,8 @@ class DispatchHandlerTest {
   void takesALateResultFromTheRunnerThatHadTheCommitAndDoneWithItAtOnce() throws Exception {
     HostAndPort frozen = new HostAndPort("127.0.0.3", 8901);
     HostAndPort other = new HostAndPort("127.0.0.4", 8902);
-    handler.handle(new Register(frozen.host(), frozen.port()));
-    handler.handle(new Register(other.host(), other.port()));
+    handler.handle(new Register(frozen));
+    handler.handle(new Register(other));
     handler.handle(new Dispatch(COMMIT));
     pool.assign(COMMIT, frozen);
     pool.remove(frozen); // missed its pings: the commit is requeued...
@@ -285,7 +285,7 @@ class DispatchHandlerTest {
 
   @Test
   void takesTheResultOfTheRunnerTheCommitIsBeingOfferedToBeforeItsOkIsRead() throws Exception {
-    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Register(RUNNER));
     handler.handle(new Dispatch(COMMIT));
     pool.offering(COMMIT, RUNNER);
 
@@ -299,7 +299,7 @@ class DispatchHandlerTest {
 
   @Test
   void aResentResultForACommitThatHasOneIsAcknowledgedAndClosesTheCommit() throws Exception {
-    handler.handle(new Register("localhost", 8901));
+    handler.handle(new Register(RUNNER));
     handler.handle(new Dispatch(COMMIT));
     pool.assign(COMMIT, RUNNER);
     // stored, but the journal could not record that the commit is done
@@ -314,16 +314,16 @@ class DispatchHandlerTest {
   @Test
   void aClaimIsAnsweredOkOnlyForTheRunnerThatHasTheCommit() {
     HostAndPort other = new HostAndPort("localhost", 8902);
-    handler.handle(new Register("localhost", 8901));
-    handler.handle(new Register("localhost", 8902));
+    handler.handle(new Register(RUNNER));
+    handler.handle(new Register(other));
     handler.handle(new Dispatch(COMMIT));
-    assertThat(handler.handle(new Claim(COMMIT, "localhost", 8901)))
+    assertThat(handler.handle(new Claim(COMMIT, RUNNER)))
         .as("queued, offered to nobody").isEqualTo(Reply.NOT_ASSIGNED);
 
     pool.assign(COMMIT, RUNNER);
 
-    assertThat(handler.handle(new Claim(COMMIT, "localhost", 8901))).isEqualTo(Reply.OK);
-    assertThat(handler.handle(new Claim(COMMIT, other.host(), other.port())))
+    assertThat(handler.handle(new Claim(COMMIT, RUNNER))).isEqualTo(Reply.OK);
+    assertThat(handler.handle(new Claim(COMMIT, other)))
         .isEqualTo(Reply.NOT_ASSIGNED);
   }
 

@@ -72,7 +72,7 @@ class DispatcherServiceTest {
   @Test
   void secondDispatcherOnTheSameFolderIsRefusedAndTheFirstOneKeepsItsJournal() throws Exception {
     assertThat(client.send(dispatcherAddress,
-        new Register("127.0.0.1", runner.localAddress().getPort()))).isEqualTo(Reply.OK);
+        new Register(runnerAddress()))).isEqualTo(Reply.OK);
     assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.OK);
     await().atMost(Duration.ofSeconds(10))
         .until(() -> dispatcher.pool().assignments().containsKey(COMMIT)); // journal at rest
@@ -115,7 +115,7 @@ class DispatcherServiceTest {
     assertThat(client.send(dispatcherAddress, new Status())).isEqualTo(Reply.OK);
     assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.NO_RUNNERS);
     assertThat(client.send(dispatcherAddress,
-        new Register("127.0.0.1", runner.localAddress().getPort()))).isEqualTo(Reply.OK);
+        new Register(runnerAddress()))).isEqualTo(Reply.OK);
     assertThat(client.send(dispatcherAddress, new Dispatch(COMMIT))).isEqualTo(Reply.OK);
     Request request;
     do {
@@ -130,7 +130,7 @@ class DispatcherServiceTest {
 
   @Test
   void aRunnerThatStopsAnsweringIsRemovedFromThePool() throws Exception {
-    client.send(dispatcherAddress, new Register("127.0.0.1", runner.localAddress().getPort()));
+    client.send(dispatcherAddress, new Register(runnerAddress()));
     assertThat(runnerRequests.poll(10, TimeUnit.SECONDS)).isEqualTo(new Ping());
     runner.close();
     await().atMost(Duration.ofSeconds(10)).until(() -> dispatcher.pool().runners().isEmpty());
@@ -152,7 +152,7 @@ class DispatcherServiceTest {
       throws Exception {
     CommitId second = new CommitId("2222222222222222222222222222222222222222");
     CommitId third = new CommitId("3333333333333333333333333333333333333333");
-    client.send(dispatcherAddress, new Register("127.0.0.1", runner.localAddress().getPort()));
+    client.send(dispatcherAddress, new Register(runnerAddress()));
     for (CommitId commit : new CommitId[] {COMMIT, second, third}) {
       assertThat(client.send(dispatcherAddress, new Dispatch(commit))).isEqualTo(Reply.OK);
     }
@@ -164,9 +164,9 @@ class DispatcherServiceTest {
     dispatcher = new DispatcherService(new DispatcherService.Config(
         new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
         Duration.ofSeconds(1), ServerOptions.DEFAULT));
-    HostAndPort runnerAddress = new HostAndPort("127.0.0.1", runner.localAddress().getPort());
-    assertThat(dispatcher.pool().runners()).containsExactly(runnerAddress);
-    assertThat(dispatcher.pool().assignments()).isEqualTo(java.util.Map.of(COMMIT, runnerAddress));
+    assertThat(dispatcher.pool().runners()).containsExactly(runnerAddress());
+    assertThat(dispatcher.pool().assignments())
+        .isEqualTo(java.util.Map.of(COMMIT, runnerAddress()));
     assertThat(dispatcher.pool().pending()).containsExactly(second);
 
     dispatcher.start();
@@ -181,5 +181,9 @@ class DispatcherServiceTest {
     } while (request instanceof Ping);
     assertThat(request).isEqualTo(new RunTest(second));
     assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("late but welcome");
+  }
+
+  private HostAndPort runnerAddress() {
+    return new HostAndPort("127.0.0.1", runner.localAddress().getPort());
   }
 }

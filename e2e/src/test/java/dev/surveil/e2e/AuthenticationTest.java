@@ -206,7 +206,7 @@ class AuthenticationTest {
   }
 
   private static Register register(LineServer server) {
-    return new Register("127.0.0.1", server.localAddress().getPort());
+    return new Register(new HostAndPort("127.0.0.1", server.localAddress().getPort()));
   }
 
   private static LineClient client(Optional<RequestSigner> signer) {

@@ -140,7 +140,8 @@ class SecondStartIT {
       SurveilProcess dispatcher, String commit) throws IOException {
     HostAndPort address = HostAndPort.parse(cluster.dispatcherAddress());
     Reply registered = new LineClient(Duration.ofSeconds(5), Duration.ofSeconds(10))
-        .send(address, new Register("127.0.0.1", busyRunner.localAddress().getPort()));
+        .send(address,
+            new Register(new HostAndPort("127.0.0.1", busyRunner.localAddress().getPort())));
     assertThat(registered).isEqualTo(Reply.OK);
     assertThat(cluster.dispatch(commit)).isEqualTo(Reply.OK);
     dispatcher.awaitLog("queued commit " + commit, SurveilCluster.START);

@@ -1,5 +1,6 @@
 package dev.surveil.observer;
 
+import dev.surveil.net.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;
@@ -34,7 +35,8 @@ class NotifyHandlerTest {
     assertThat(handler.handle(new Ping())).isEqualTo(Reply.INVALID_COMMAND);
     assertThat(handler.handle(new Dispatch(new CommitId("abcd1234".repeat(5)))))
         .isEqualTo(Reply.INVALID_COMMAND);
-    assertThat(handler.handle(new Register("localhost", 8900))).isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(handler.handle(new Register(new HostAndPort("localhost", 8900))))
+        .isEqualTo(Reply.INVALID_COMMAND);
     assertThat(pollRequests).hasValue(0);
   }
 }

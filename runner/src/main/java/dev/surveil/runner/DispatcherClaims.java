@@ -39,7 +39,7 @@ final class DispatcherClaims implements OfferCheck {
     }
     Reply reply;
     try {
-      reply = dispatcher.send(new Claim(commit, registration.host(), registration.port()));
+      reply = dispatcher.send(new Claim(commit, registration.runner()));
     } catch (IOException e) {
       log.info("cannot confirm commit {} with dispatcher {} ({}); testing it", commit,
           dispatcher.address(), e.getMessage() == null ? e.toString() : e.getMessage());

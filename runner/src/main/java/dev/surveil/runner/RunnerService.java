@@ -1,5 +1,6 @@
 package dev.surveil.runner;
 
+import dev.surveil.net.HostAndPort;
 import dev.surveil.time.Durations;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
@@ -108,7 +109,7 @@ public final class RunnerService implements AutoCloseable {
       }
       int port = server.localAddress().getPort();
       log.info("runner listening on {}:{}", settings.host(), port);
-      Register registration = new Register(settings.host(), port);
+      Register registration = new Register(new HostAndPort(settings.host(), port));
       claims.registeredAs(registration);
       link.start(registration);
     } catch (IOException | RuntimeException e) {

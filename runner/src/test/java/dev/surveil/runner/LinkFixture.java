@@ -1,5 +1,6 @@
 package dev.surveil.runner;
 
+import dev.surveil.net.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;
@@ -21,7 +22,7 @@ import java.util.concurrent.CountDownLatch;
  * that the dispatcher got no request the test left unchecked. Not thread-safe.
  */
 final class LinkFixture implements AutoCloseable {
-  static final Register REGISTER = new Register("localhost", 8901);
+  static final Register REGISTER = new Register(new HostAndPort("localhost", 8901));
 
   final FakeTicker ticker = new FakeTicker();
   final DispatcherContact contact = new DispatcherContact(ticker);

@@ -116,7 +116,7 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
 
   /** The registration the started runner sends: localhost and its bound port. */
   Register registration() {
-    return new Register("localhost", runner.localAddress().getPort());
+    return new Register(new HostAndPort("localhost", runner.localAddress().getPort()));
   }
 
   /** Closes the runner, if one was built; closing it again is harmless. */

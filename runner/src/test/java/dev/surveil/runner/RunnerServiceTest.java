@@ -1,5 +1,6 @@
 package dev.surveil.runner;
 
+import dev.surveil.net.HostAndPort;
 import static dev.surveil.runner.RunnerFixture.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,7 +50,8 @@ class RunnerServiceTest {
   void registersWithTheBoundPortAndDeliversTheResultsOfARunTest() throws Exception {
     runner(PortRange.of(0), FakeTestExecutor.immediate()).start();
     int port = runner.localAddress().getPort();
-    assertThat(dispatcher.takeRequest()).isEqualTo(new Register("localhost", port));
+    assertThat(dispatcher.takeRequest()).isEqualTo(
+        new Register(new HostAndPort("localhost", port)));
 
     CommitId commit = new CommitId(fixture.repo().head());
     assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
@@ -99,8 +101,8 @@ class RunnerServiceTest {
 
     assertThat(client.send(fixture.runnerAddress(), new RunTest(late))).isEqualTo(Reply.OK);
 
-    assertThat(dispatcher.takeClaim()).isEqualTo(new Claim(late, "localhost",
-        runner.localAddress().getPort()));
+    assertThat(dispatcher.takeClaim()).isEqualTo(new Claim(late, new HostAndPort("localhost",
+        runner.localAddress().getPort())));
     assertThat(logs.awaitLine("WARN not testing commit " + late)).isEqualTo("WARN not testing"
         + " commit " + late + ": dispatcher " + dispatcher.address() + " gave it to another"
         + " runner (this runner took the offer too late)");
@@ -126,7 +128,8 @@ class RunnerServiceTest {
 
       int port = runner.localAddress().getPort();
       assertThat(port).isGreaterThan(first).isLessThanOrEqualTo(range.last());
-      assertThat(dispatcher.takeRequest()).isEqualTo(new Register("localhost", port));
+      assertThat(dispatcher.takeRequest())
+          .isEqualTo(new Register(new HostAndPort("localhost", port)));
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.surveil.runner;
 
+import dev.surveil.net.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -176,7 +177,8 @@ class TestRequestHandlerTest {
   void answersInvalidCommandToRequestsMeantForTheDispatcher() {
     assertThat(handler.handle(new Status())).isEqualTo(Reply.INVALID_COMMAND);
     assertThat(handler.handle(new Dispatch(FIRST))).isEqualTo(Reply.INVALID_COMMAND);
-    assertThat(handler.handle(new Register("localhost", 8900))).isEqualTo(Reply.INVALID_COMMAND);
+    assertThat(handler.handle(new Register(new HostAndPort("localhost", 8900))))
+        .isEqualTo(Reply.INVALID_COMMAND);
     assertThat(handler.handle(new Results(FIRST, "report"))).isEqualTo(Reply.INVALID_COMMAND);
     assertThat(handler.isBusy()).isFalse();
   }

@@ -1,5 +1,6 @@
 package dev.surveil.auth;
 
+import dev.surveil.net.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -79,7 +80,8 @@ public class AuthSchemeTest {
     assumeTrue(opensslAvailable(), "openssl is not installed");
     String report = "PASSED  a()\ncaf\u00e9: 1 + 1 = 2\n";
     List<Request> requests = List.of(EXAMPLE_REQUEST, new Status(), new Ping(),
-        new Register("runner-1.example", 8900), new Results(EXAMPLE_REQUEST.commit(), report));
+        new Register(new HostAndPort("runner-1.example", 8900)),
+        new Results(EXAMPLE_REQUEST.commit(), report));
 
     for (Request request : requests) {
       String input = EXAMPLE_MILLIS + ":" + EXAMPLE_NONCE + ":" + LineCodec.format(request);

@@ -48,7 +48,7 @@ class AuthenticatedLineServerTest {
   private static final CommitId COMMIT = new CommitId("0123456789abcdef0123456789abcdef01234567");
   private static final Duration PEER_TIMEOUT = Duration.ofSeconds(5);
   private static final List<Request> REQUESTS = List.of(new Status(), new Ping(),
-      new Dispatch(COMMIT), new RunTest(COMMIT), new Register("localhost", 8900),
+      new Dispatch(COMMIT), new RunTest(COMMIT), new Register(new HostAndPort("localhost", 8900)),
       new Results(COMMIT, "PASSED  a()\n".repeat(10_000)));
 
   private final BlockingQueue<Request> handled = new LinkedBlockingQueue<>();

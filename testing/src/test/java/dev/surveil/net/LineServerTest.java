@@ -63,7 +63,7 @@ class LineServerTest {
     LineServer server = start(ServerOptions.DEFAULT);
     Results results = new Results(COMMIT, "line: one\n".repeat(20_000) + "caf\u00e9\n");
     List<Request> requests = List.of(new Status(), new Ping(), new Dispatch(COMMIT),
-        new RunTest(COMMIT), new Register("localhost", 8900), results);
+        new RunTest(COMMIT), new Register(new HostAndPort("localhost", 8900)), results);
 
     for (Request request : requests) {
       assertThat(client.send(address(server), request)).isEqualTo(replyTo(request));

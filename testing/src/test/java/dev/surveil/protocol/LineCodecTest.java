@@ -1,9 +1,14 @@
 package dev.surveil.protocol;
 
+import dev.surveil.net.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,12 +29,14 @@ public class LineCodecTest {
         Arguments.of("dispatch:" + ID, new Dispatch(COMMIT)),
         Arguments.of("runtest:" + ID, new RunTest(COMMIT)),
         Arguments.of("runtest:" + "f".repeat(64), new RunTest(new CommitId("f".repeat(64)))),
-        Arguments.of("register:localhost:8900", new Register("localhost", 8900)),
-        Arguments.of("claim:" + ID + ":localhost:8900", new Claim(COMMIT, "localhost", 8900)),
-        Arguments.of("claim:" + ID + ":10.0.0.7:1", new Claim(COMMIT, "10.0.0.7", 1)),
-        Arguments.of("register:10.0.0.7:1", new Register("10.0.0.7", 1)),
+        Arguments.of("register:localhost:8900", new Register(new HostAndPort("localhost", 8900))),
+        Arguments.of("claim:" + ID + ":localhost:8900",
+            new Claim(COMMIT, new HostAndPort("localhost", 8900))),
+        Arguments.of("claim:" + ID + ":10.0.0.7:1",
+            new Claim(COMMIT, new HostAndPort("10.0.0.7", 1))),
+        Arguments.of("register:10.0.0.7:1", new Register(new HostAndPort("10.0.0.7", 1))),
         Arguments.of("register:ci-runner-2.example.org:65535",
-            new Register("ci-runner-2.example.org", 65535)),
+            new Register(new HostAndPort("ci-runner-2.example.org", 65535))),
         Arguments.of("results:" + ID + ":0:", new Results(COMMIT, "")),
         Arguments.of("results:" + ID + ":5:1 ran", new Results(COMMIT, "1 ran")),
         Arguments.of("results:" + ID + ":22:a:b::c\nFAILED: x\r\nend\n",
@@ -58,6 +65,22 @@ public class LineCodecTest {
   @MethodSource("requests")
   void formatOfParseIsIdentityForEachRequest(String line) throws ProtocolException {
     assertThat(LineCodec.format(LineCodec.parseRequest(line))).isEqualTo(line);
+  }
+
+  /**
+   * The round trip above covers every request type, and every type has a command of its own, as
+   * {@link LineCodec#format(Request)} relies on: a new type without a row here fails this test.
+   */
+  @Test
+  void roundTripCoversEveryRequestTypeAndEveryCommand() {
+    List<Request> samples = requests().map(row -> (Request) row.get()[1]).toList();
+    Set<Class<?>> types = samples.stream().map(Object::getClass).collect(Collectors.toSet());
+    Map<Command, Set<Class<?>>> typesByCommand = samples.stream().collect(Collectors.groupingBy(
+        Request::command, Collectors.mapping(Object::getClass, Collectors.toSet())));
+
+    assertThat(types).containsExactlyInAnyOrder(Request.class.getPermittedSubclasses());
+    assertThat(typesByCommand).containsOnlyKeys(Command.values());
+    assertThat(typesByCommand.values()).allSatisfy(each -> assertThat(each).hasSize(1));
   }
 
   @ParameterizedTest
@@ -103,7 +126,8 @@ public class LineCodecTest {
         Arguments.of("status\n", new Status()),
         Arguments.of("ping\r\n", new Ping()),
         Arguments.of("runtest:" + ID + "\n", new RunTest(COMMIT)),
-        Arguments.of("register:localhost:8900\n", new Register("localhost", 8900)),
+        Arguments.of("register:localhost:8900\n",
+            new Register(new HostAndPort("localhost", 8900))),
         // a terminator the sender added after the counted report is not part of it
         Arguments.of("results:" + ID + ":2:ok\n", new Results(COMMIT, "ok")),
         Arguments.of("results:" + ID + ":2:ok\r\n", new Results(COMMIT, "ok")),
@@ -171,9 +195,13 @@ public class LineCodecTest {
         Arguments.of("results:abcd", "results needs <commit>:<length>:<report>: 'results:abcd'"),
         Arguments.of("results:abcd:5",
             "results needs <commit>:<length>:<report>: 'results:abcd:5'"),
-        Arguments.of("results:abcd:5:ok", "report is 2 bytes but its header says 5"),
-        Arguments.of("results:abcd:1:ok", "report is 2 bytes but its header says 1"),
-        Arguments.of("results:abcd:2:\u00e9\u00e9", "report is 4 bytes but its header says 2"),
+        // the header is parsed whole (length, then commit id) before the report is counted
+        Arguments.of("results:" + ID + ":5:ok", "report is 2 bytes but its header says 5"),
+        Arguments.of("results:" + ID + ":1:ok", "report is 2 bytes but its header says 1"),
+        Arguments.of("results:" + ID + ":2:\u00e9\u00e9",
+            "report is 4 bytes but its header says 2"),
+        Arguments.of("results:abcd:5:ok",
+            "not a full commit id (40 or 64 hex characters): 'abcd'"),
         Arguments.of("results:abcd:x:ok", "report length is not a number: 'x'"),
         Arguments.of("results:abcd::ok", "report length is not a number: ''"),
         Arguments.of("results:abcd:-1:", "report length is not a number: '-1'"),
@@ -223,12 +251,16 @@ public class LineCodecTest {
     assertThatThrownBy(() -> new CommitId("xyz"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("not a full commit id (40 or 64 hex characters): 'xyz'");
-    assertThatThrownBy(() -> new Register("localhost", 70000))
+    assertThatThrownBy(() -> new Register(new HostAndPort("localhost", 0)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("port out of range 1-65535: 70000");
-    assertThatThrownBy(() -> new Register(null, 80))
+        .hasMessage("port out of range 1-65535: 0");
+    assertThatThrownBy(() -> new Register(new HostAndPort("bad host", 80)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("not a host name or IPv4 address: 'null'");
+        .hasMessage("not a host name or IPv4 address: 'bad host'");
+    assertThatThrownBy(() -> new Register(null)).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Claim(COMMIT, new HostAndPort("../x", 1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("not a host name or IPv4 address: '../x'");
     assertThatThrownBy(() -> new Dispatch(null)).isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> new Results(COMMIT, null)).isInstanceOf(NullPointerException.class);
   }

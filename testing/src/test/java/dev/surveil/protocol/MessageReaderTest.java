@@ -1,5 +1,6 @@
 package dev.surveil.protocol;
 
+import dev.surveil.net.HostAndPort;
 import dev.surveil.testing.ScriptedInputStream;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
 import static dev.surveil.protocol.LineCodecTest.ID;
@@ -87,7 +88,7 @@ class MessageReaderTest {
     var in = new ScriptedInputStream().send("register:localhost:8900")
         .afterwards(Afterwards.FAIL);
 
-    assertThat(read(in)).isEqualTo(new Register("localhost", 8900));
+    assertThat(read(in)).isEqualTo(new Register(new HostAndPort("localhost", 8900)));
   }
 
   @Test
@@ -114,7 +115,7 @@ class MessageReaderTest {
     var in = new ScriptedInputStream().send("register:localhost:1234")
         .afterwards(Afterwards.QUIET);
 
-    assertThat(read(in)).isEqualTo(new Register("localhost", 1234));
+    assertThat(read(in)).isEqualTo(new Register(new HostAndPort("localhost", 1234)));
     assertThat(in.quietReads()).isEqualTo(1);
   }
 

@@ -1,5 +1,6 @@
 package dev.surveil.protocol;
 
+import dev.surveil.net.HostAndPort;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
 import static dev.surveil.protocol.LineCodecTest.ID;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +19,8 @@ class MessageWriterTest {
     assertThat(text(new Ping())).isEqualTo("ping\n");
     assertThat(text(new Dispatch(COMMIT))).isEqualTo("dispatch:" + ID + "\n");
     assertThat(text(new RunTest(COMMIT))).isEqualTo("runtest:" + ID + "\n");
-    assertThat(text(new Register("localhost", 8900))).isEqualTo("register:localhost:8900\n");
+    assertThat(text(new Register(new HostAndPort("localhost", 8900))))
+        .isEqualTo("register:localhost:8900\n");
   }
 
   @Test
@@ -43,7 +45,25 @@ class MessageWriterTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("No runners are registered");
   }
 
-  private static String text(Message message) {
-    return new String(MessageWriter.encode(message), StandardCharsets.UTF_8);
+  @Test
+  void sendsAnAuthenticatedReplyAfterItsAuthLine() {
+    String mac = "ab".repeat(32);
+
+    assertThat(new String(MessageWriter.encode(mac, Reply.OK), StandardCharsets.UTF_8))
+        .isEqualTo("auth:" + mac + "\nOK");
+  }
+
+  @Test
+  void framesOnlyResultsByLength() {
+    assertThat(MessageWriter.isFramedByLength(new Results(COMMIT, "x"))).isTrue();
+    assertThat(MessageWriter.isFramedByLength(new Dispatch(COMMIT))).isFalse();
+  }
+
+  private static String text(Request request) {
+    return new String(MessageWriter.encode(request), StandardCharsets.UTF_8);
+  }
+
+  private static String text(Reply reply) {
+    return new String(MessageWriter.encode(reply), StandardCharsets.UTF_8);
   }
 }

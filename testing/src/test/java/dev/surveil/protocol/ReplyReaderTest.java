@@ -9,8 +9,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
@@ -56,32 +59,22 @@ class ReplyReaderTest {
     assertThat(ReplyReader.read(in, PEER)).isSameAs(Reply.NO_RUNNERS);
   }
 
-  @Test
-  void refusesBytesThatCannotBeginAReplyAtOnce() {
-    var in = new ScriptedInputStream().send("HTTP/1.1 400 Bad Request\r\n").chunksOf(4)
-        .afterwards(Afterwards.FAIL);
-
-    assertThatThrownBy(() -> ReplyReader.read(in, PEER))
-        .isInstanceOf(ProtocolException.class)
-        .hasMessage("unexpected reply: 'HTTP'");
+  static Stream<Arguments> noReplies() {
+    return Stream.of(
+        // bytes that cannot begin a reply are refused at their first read
+        Arguments.of("HTTP/1.1 400 Bad Request\r\n", "HTTP"),
+        Arguments.of("OKAY", "OKAY"), // a reply with more after it
+        Arguments.of("Invalid\n", "Invalid")); // a line that is no reply
   }
 
-  @Test
-  void refusesAReplyWithMoreAfterIt() {
-    var in = new ScriptedInputStream().send("OKAY").afterwards(Afterwards.FAIL);
+  @ParameterizedTest
+  @MethodSource("noReplies")
+  void refusesBytesThatAreNoReply(String sent, String refused) {
+    var in = new ScriptedInputStream().send(sent).chunksOf(4).afterwards(Afterwards.FAIL);
 
     assertThatThrownBy(() -> ReplyReader.read(in, PEER))
         .isInstanceOf(ProtocolException.class)
-        .hasMessage("unexpected reply: 'OKAY'");
-  }
-
-  @Test
-  void refusesAnUnknownLine() {
-    var in = new ScriptedInputStream().send("Invalid\n").afterwards(Afterwards.FAIL);
-
-    assertThatThrownBy(() -> ReplyReader.read(in, PEER))
-        .isInstanceOf(ProtocolException.class)
-        .hasMessage("unexpected reply: 'Invalid'");
+        .hasMessage("unexpected reply: '" + refused + "'");
   }
 
   @Test

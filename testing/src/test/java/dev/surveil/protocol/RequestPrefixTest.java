@@ -59,6 +59,7 @@ class RequestPrefixTest {
         Arguments.of("register:localhost:00000", "port out of range 1-65535: 00000"),
         Arguments.of("results:../../x", "not a full commit id (40 or 64 hex characters): '../../x'"),
         Arguments.of("results:" + SHA1 + ":-1", "report length is not a number: '-1'"),
+        Arguments.of("results:" + SHA1 + ":4294967296", "report length too large: 4294967296"),
         Arguments.of("claim:6b06cc31:localhost",
             "not a full commit id (40 or 64 hex characters): '6b06cc31'"),
         Arguments.of("claim:" + SHA1 + ":local host", "not a host name or IPv4 address: 'local host'"),

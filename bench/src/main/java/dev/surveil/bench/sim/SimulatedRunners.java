@@ -94,7 +94,7 @@ public final class SimulatedRunners implements AutoCloseable {
    */
   public void registerAll() throws IOException {
     for (HostAndPort address : addresses) {
-      Reply reply = client.send(dispatcher, new Register(address.host(), address.port()));
+      Reply reply = client.send(dispatcher, new Register(address));
       if (reply != Reply.OK) {
         throw new IOException("dispatcher answered '" + reply.text() + "' to register");
       }

@@ -57,7 +57,7 @@ class SimulatedRunnersTest {
 
     for (HostAndPort address : runners.addresses()) {
       assertThat(received.poll(5, TimeUnit.SECONDS))
-          .isEqualTo(new Register("127.0.0.1", address.port()));
+          .isEqualTo(new Register(new HostAndPort("127.0.0.1", address.port())));
     }
     assertThat(runners.addresses()).extracting(HostAndPort::port).doesNotHaveDuplicates();
   }
