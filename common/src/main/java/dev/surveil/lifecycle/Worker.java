@@ -2,6 +2,8 @@ package dev.surveil.lifecycle;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One named background thread running one loop, started once and closed once: the shape of
@@ -16,7 +18,7 @@ import java.util.Objects;
  * that an interrupt would harm; see {@link #interruptOnlyOnTimeout}) and waits for it to end. A
  * close that does not see the thread end says so: it throws.
  */
-public final class Worker {
+public final class Worker implements AutoCloseable {
   /** The loop; it ends when it returns or is interrupted. */
   @FunctionalInterface
   public interface Loop {
@@ -24,11 +26,14 @@ public final class Worker {
     void run() throws InterruptedException;
   }
 
+  /** How long {@link #close()} waits for the thread. */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** How long a loop interrupted only once its close timed out gets to end after the interrupt. */
   static final Duration INTERRUPT_GRACE = Duration.ofSeconds(1);
 
   private final Lifecycle lifecycle;
   private final Thread thread;
+  private final CountDownLatch closing = new CountDownLatch(1);
   private volatile Runnable whenClosing = () -> { };
   private volatile boolean interruptAtOnce = true;
 
@@ -114,9 +119,23 @@ public final class Worker {
     return lifecycle.isClosed();
   }
 
+  /**
+   * For the loop, between rounds: waits at most {@code timeout}, less if the worker is closed
+   * meanwhile; true if it is closed.
+   */
+  public boolean awaitClose(Duration timeout) throws InterruptedException {
+    return closing.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
   /** Blocks until the thread has ended; at once if it never started. */
   public void join() throws InterruptedException {
     thread.join();
+  }
+
+  /** As {@link #close(Duration)} with {@link #CLOSE_TIMEOUT}. */
+  @Override
+  public void close() {
+    close(CLOSE_TIMEOUT);
   }
 
   /**
@@ -131,6 +150,7 @@ public final class Worker {
     if (!lifecycle.close()) {
       return;
     }
+    closing.countDown();
     whenClosing.run();
     if (!thread.isAlive()) {
       return; // never started, or done

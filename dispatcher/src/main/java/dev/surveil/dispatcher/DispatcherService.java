@@ -1,5 +1,6 @@
 package dev.surveil.dispatcher;
 
+import dev.surveil.lifecycle.Closer;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.NamedThreadFactory;
@@ -106,6 +107,8 @@ public final class DispatcherService implements AutoCloseable {
   private final LineServer server;
   private final Redistributor redistributor;
   private final HeartbeatMonitor heartbeat;
+  private final Duration pingTimeout;
+  private final Closer parts = new Closer();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -145,6 +148,16 @@ public final class DispatcherService implements AutoCloseable {
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
         config.heartbeatInterval(),
         new ResultWatch(pool, runners, Ticker.SYSTEM, config.resultTimeout()));
+    // a ping ends within its connect and read timeouts
+    this.pingTimeout = config.heartbeatTimeout().multipliedBy(2).plusSeconds(1);
+    // closed in the reverse order: the server first, the folder's lock last
+    parts.register(folderLock);
+    parts.register(this::closeJournal);
+    parts.register(this::closePings);
+    parts.register(probe);
+    parts.register(heartbeat);
+    parts.register(redistributor);
+    parts.register(server);
   }
 
   /** What the constructor opens, in this order; a failed step closes what came before it. */
@@ -229,8 +242,9 @@ public final class DispatcherService implements AutoCloseable {
   }
 
   /**
-   * Stops serving, redistributing and heartbeating. Idempotent. Every part is closed even if an
-   * earlier one fails; the first failure is then thrown.
+   * Stops serving, redistributing and heartbeating, waits for the pings in flight, then closes
+   * the journal and unlocks the results folder. Idempotent. Every part is closed even if an
+   * earlier one fails (or does not stop in time); the first failure is then thrown.
    */
   @Override
   public void close() {
@@ -238,32 +252,30 @@ public final class DispatcherService implements AutoCloseable {
       return;
     }
     RuntimeException failure = null;
-    for (AutoCloseable part : new AutoCloseable[] {server, redistributor, heartbeat, probe}) {
-      try {
-        part.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = new IllegalStateException("dispatcher did not close cleanly: " + e, e);
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    pingExecutor.shutdownNow();
     try {
-      journal.sync();
-      journal.close();
-    } catch (IOException | RuntimeException e) {
-      log.warn("cannot close journal {}: {}", journal.file(), e.toString());
+      parts.close();
+    } catch (RuntimeException e) {
+      failure = new IllegalStateException("dispatcher did not close cleanly: " + e, e);
     }
-    folderLock.close();
     log.info("dispatcher stopped; {} commit(s) were still queued or being tested",
         pool.pending().size() + pool.assignments().size());
     closed.countDown();
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  private void closePings() {
+    pingExecutor.shutdownNow();
+    Closer.awaitTermination("dispatcher-ping", pingExecutor, pingTimeout);
+  }
+
+  private void closeJournal() {
+    try {
+      journal.sync();
+      journal.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot close journal {}: {}", journal.file(), e.toString());
     }
   }
 
