@@ -124,10 +124,18 @@ public final class DispatcherService implements AutoCloseable {
    *     rewritten; the message names the operation, the file and the system's reason
    */
   public DispatcherService(Config config) throws IOException {
-    this(config, Opened.open(config));
+    this(config, Ticker.SYSTEM);
   }
 
-  private DispatcherService(Config config, Opened opened) {
+  /**
+   * As {@link #DispatcherService(Config)}, measuring every interval and deadline (slow
+   * connections, result timeouts, storage health) with {@code ticker}.
+   */
+  public DispatcherService(Config config, Ticker ticker) throws IOException {
+    this(config, ticker, Opened.open(config, ticker));
+  }
+
+  private DispatcherService(Config config, Ticker ticker, Opened opened) {
     this.config = config;
     this.folderLock = opened.lock();
     this.results = opened.results();
@@ -143,11 +151,11 @@ public final class DispatcherService implements AutoCloseable {
         new SynchronousQueue<>(), new NamedThreadFactory("dispatcher-ping", true));
     this.server = new LineServer("dispatcher", opened.socket(),
         new DispatchHandler(pool, results, config.acceptUnassignedResults()),
-        config.serverOptions(), Ticker.SYSTEM);
+        config.serverOptions(), ticker);
     this.redistributor = new Redistributor(pool, runners, storage);
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
         config.heartbeatInterval(),
-        new ResultWatch(pool, runners, Ticker.SYSTEM, config.resultTimeout()));
+        new ResultWatch(pool, runners, ticker, config.resultTimeout()));
     // a ping ends within its connect and read timeouts
     this.pingTimeout = config.heartbeatTimeout().multipliedBy(2).plusSeconds(1);
     // closed in the reverse order: the server first, the folder's lock last
@@ -163,7 +171,7 @@ public final class DispatcherService implements AutoCloseable {
   /** What the constructor opens, in this order; a failed step closes what came before it. */
   private record Opened(ServerSocket socket, FolderLock lock, StorageHealth storage,
       ResultStore results, JournalFile journal, RunnerPool pool) {
-    static Opened open(Config config) throws IOException {
+    static Opened open(Config config, Ticker ticker) throws IOException {
       ServerSocket socket = LineServer.bind(config.bindAddress());
       FolderLock lock = null;
       JournalFile journal = null;
@@ -175,8 +183,7 @@ public final class DispatcherService implements AutoCloseable {
           throw FileProblem.failure("create folder", dir, e);
         }
         lock = FolderLock.acquire(dir, dir.resolve(LOCK_FILE), "dispatcher");
-        StorageHealth storage = new StorageHealth(dir.toAbsolutePath().normalize(),
-            Ticker.SYSTEM);
+        StorageHealth storage = new StorageHealth(dir.toAbsolutePath().normalize(), ticker);
         ResultStore results = new ResultStore(dir, storage);
         journal = JournalFile.open(results.dir(), storage);
         return new Opened(socket, lock, storage, results, journal, recover(journal, results));

@@ -33,7 +33,7 @@ final class HeartbeatMonitor implements AutoCloseable {
   private final Duration interval;
   private final ResultWatch results; // null: results are not watched
   private final Set<HostAndPort> outstanding = ConcurrentHashMap.newKeySet();
-  private final Worker worker;
+  private final Worker worker = Worker.daemon("dispatcher-heartbeat", this::run);
 
   HeartbeatMonitor(RunnerPool pool, RunnerClient client, ExecutorService pingExecutor,
       Duration interval) {
@@ -51,7 +51,6 @@ final class HeartbeatMonitor implements AutoCloseable {
     this.client = client;
     this.pingExecutor = pingExecutor;
     this.interval = interval;
-    this.worker = Worker.daemon("dispatcher-heartbeat", this::run);
   }
 
   void start() {

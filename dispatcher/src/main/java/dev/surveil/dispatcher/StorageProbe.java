@@ -22,13 +22,12 @@ final class StorageProbe implements AutoCloseable {
   private final ResultStore results;
   private final StorageHealth health;
   private final Duration interval;
-  private final Worker worker;
+  private final Worker worker = Worker.daemon("dispatcher-storage-probe", this::run);
 
   StorageProbe(ResultStore results, StorageHealth health, Duration interval) {
     this.results = results;
     this.health = health;
     this.interval = interval;
-    this.worker = Worker.daemon("dispatcher-storage-probe", this::run);
   }
 
   void start() {

@@ -22,7 +22,7 @@ final class PollingThread {
   private final BooleanSupplier poll;
   private final PollSchedule schedule;
   private final Duration interval;
-  private final Worker worker;
+  private final Worker worker = Worker.daemon(NAME, this::run).interruptOnlyOnTimeout();
 
   /**
    * @param poll polls once and returns true if the dispatcher is down, i.e. worth retrying soon
@@ -31,7 +31,6 @@ final class PollingThread {
     this.poll = poll;
     this.schedule = schedule;
     this.interval = interval;
-    this.worker = Worker.daemon(NAME, this::run).interruptOnlyOnTimeout();
   }
 
   void start() {

@@ -4,38 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The link's delivery of the outbox and its lifecycle, on real sockets with fake time; its
- * registration is {@link RegistrationWatchTest}'s. */
-class DispatcherLinkTest {
-  private static final Duration INTERVAL = Duration.ofSeconds(2);
-  private static final Register REGISTER = LinkFixture.REGISTER;
-  private static final Results FIRST = new Results(
-      new CommitId("1111111111111111111111111111111111111111"), "first report\n");
+/**
+ * The link's delivery of the outbox and its lifecycle, on real sockets with fake time; its
+ * registration is {@link RegistrationWatchTest}'s.
+ */
+class DispatcherLinkTest extends LinkTest {
   private static final Results SECOND = new Results(
       new CommitId("2222222222222222222222222222222222222222"), "second report\n");
-
-  @TempDir Path root;
-  private LinkFixture fixture;
-
-  @BeforeEach
-  void setUp() {
-    fixture = new LinkFixture(root, INTERVAL, DeliverySchedule.Policy.STANDARD);
-  }
-
-  @AfterEach
-  void tearDown() {
-    fixture.close();
-  }
 
   @Test
   void deliversTheReportsInItsOutboxOldestFirstBeforeRegistering() throws Exception {

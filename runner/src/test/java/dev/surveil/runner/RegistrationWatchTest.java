@@ -3,40 +3,19 @@ package dev.surveil.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
-import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** The link's {@link RegistrationWatch}: registering, and again when no longer pinged, on real
- * sockets with fake time. */
-class RegistrationWatchTest {
-  private static final Duration INTERVAL = Duration.ofSeconds(2);
+/**
+ * The link's {@link RegistrationWatch}: registering, and again when no longer pinged, on real
+ * sockets with fake time.
+ */
+class RegistrationWatchTest extends LinkTest {
   /** How long to watch for something that must not happen. */
   private static final Duration QUIET = Duration.ofMillis(300);
-  private static final Register REGISTER = LinkFixture.REGISTER;
-  private static final Results FIRST = new Results(
-      new CommitId("1111111111111111111111111111111111111111"), "first report\n");
-
-  @TempDir Path root;
-  private LinkFixture fixture;
-
-  @BeforeEach
-  void setUp() {
-    fixture = new LinkFixture(root, INTERVAL, DeliverySchedule.Policy.STANDARD);
-  }
-
-  @AfterEach
-  void tearDown() {
-    fixture.close();
-  }
 
   @Test
   void keepsRetryingAnUnreachableDispatcherAndRegistersOnceItIsUp() throws Exception {
