@@ -34,6 +34,7 @@ public final class Worker implements AutoCloseable {
   private final Lifecycle lifecycle;
   private final Thread thread;
   private final CountDownLatch closing = new CountDownLatch(1);
+  private final Object startLock = new Object();
   private volatile Runnable whenClosing = () -> { };
   private volatile boolean interruptAtOnce = true;
 
@@ -105,8 +106,10 @@ public final class Worker implements AutoCloseable {
    * @throws IllegalStateException naming the state, if already started or closed
    */
   public void start() {
-    lifecycle.start();
-    thread.start();
+    synchronized (startLock) { // close() sees the thread either started or never to start
+      lifecycle.start();
+      thread.start();
+    }
   }
 
   /** Whether started and not closed: the loop runs while this holds. */
@@ -147,8 +150,10 @@ public final class Worker implements AutoCloseable {
    *     the caller is interrupted while waiting, whose interrupt flag is then set again)
    */
   public void close(Duration timeout) {
-    if (!lifecycle.close()) {
-      return;
+    synchronized (startLock) {
+      if (!lifecycle.close()) {
+        return;
+      }
     }
     closing.countDown();
     whenClosing.run();
@@ -170,15 +175,12 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       interrupted = true;
     }
-    if (thread.isAlive()) {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      throw new IllegalStateException("thread " + thread.getName() + " still running "
-          + timeout.toMillis() + " ms after close");
-    }
     if (interrupted) {
       Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      throw new IllegalStateException("thread " + thread.getName() + " still running "
+          + timeout.toMillis() + " ms after close");
     }
   }
 }

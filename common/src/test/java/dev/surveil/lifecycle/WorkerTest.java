@@ -39,15 +39,20 @@ class WorkerTest {
     assertThat(thread.isDaemon()).isTrue();
   }
 
-  @Test
-  void closeInterruptsTheLoopAndWaitsForItsEnd() throws Exception {
+  /** Starts a worker running {@code loop} and waits until the loop has begun. */
+  private void startRunning(String name, Worker.Loop loop) throws InterruptedException {
     CountDownLatch running = new CountDownLatch(1);
-    worker = Worker.daemon("test-worker", () -> {
+    worker = Worker.daemon(name, () -> {
       running.countDown();
-      new CountDownLatch(1).await(); // ends only by interrupt
+      loop.run();
     });
     worker.start();
     assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
+  void closeInterruptsTheLoopAndWaitsForItsEnd() throws Exception {
+    startRunning("test-worker", () -> new CountDownLatch(1).await()); // ends only by interrupt
 
     worker.close(CLOSE);
 
@@ -73,9 +78,7 @@ class WorkerTest {
 
   @Test
   void closeThrowsWhenTheThreadDoesNotEndInTime() throws Exception {
-    CountDownLatch running = new CountDownLatch(1);
-    worker = Worker.daemon("stubborn-worker", () -> {
-      running.countDown();
+    startRunning("stubborn-worker", () -> {
       while (true) {
         try {
           release.await();
@@ -85,8 +88,6 @@ class WorkerTest {
         }
       }
     });
-    worker.start();
-    assertThat(running.await(5, TimeUnit.SECONDS)).isTrue();
 
     assertThatThrownBy(() -> worker.close(Duration.ofMillis(50)))
         .isInstanceOf(IllegalStateException.class)
