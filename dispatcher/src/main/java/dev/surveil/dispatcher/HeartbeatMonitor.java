@@ -53,10 +53,6 @@ final class HeartbeatMonitor implements AutoCloseable {
     this.interval = interval;
   }
 
-  void start() {
-    worker.start();
-  }
-
   private void run() throws InterruptedException {
     while (pool.awaitRunners()) {
       try {
@@ -126,6 +122,11 @@ final class HeartbeatMonitor implements AutoCloseable {
     } else {
       log.warn("removed runner {}: {}", runner, problem);
     }
+  }
+
+  /** Starts the thread. */
+  void start() {
+    worker.start();
   }
 
   /**

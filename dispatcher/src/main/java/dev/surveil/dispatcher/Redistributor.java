@@ -40,10 +40,6 @@ final class Redistributor implements AutoCloseable {
     this.worker = Worker.daemon("dispatcher-redistributor", this::run).whenClosing(pool::close);
   }
 
-  void start() {
-    worker.start();
-  }
-
   private void run() throws InterruptedException {
     Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
     Optional<RunnerPool.Work> work;
@@ -117,6 +113,11 @@ final class Redistributor implements AutoCloseable {
           runner, commit);
     }
     return true;
+  }
+
+  /** Starts the thread. */
+  void start() {
+    worker.start();
   }
 
   /**

@@ -30,10 +30,6 @@ final class StorageProbe implements AutoCloseable {
     this.interval = interval;
   }
 
-  void start() {
-    worker.start();
-  }
-
   private void run() throws InterruptedException {
     do {
       health.awaitFailing();
@@ -45,6 +41,11 @@ final class StorageProbe implements AutoCloseable {
         log.error("probing the results folder failed; trying again", e);
       }
     } while (!worker.awaitClose(interval));
+  }
+
+  /** Starts the thread. */
+  void start() {
+    worker.start();
   }
 
   /**

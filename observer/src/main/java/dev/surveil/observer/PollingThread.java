@@ -33,10 +33,6 @@ final class PollingThread {
     this.interval = interval;
   }
 
-  void start() {
-    worker.start();
-  }
-
   private void run() {
     Backoff backoff = new Backoff(Duration.ofMillis(100), interval);
     try {
@@ -61,6 +57,11 @@ final class PollingThread {
   /** Blocks until the thread has ended (at once if it never started). */
   void awaitTermination() throws InterruptedException {
     worker.join();
+  }
+
+  /** Starts the thread. */
+  void start() {
+    worker.start();
   }
 
   /**
