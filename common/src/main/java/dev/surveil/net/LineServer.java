@@ -1,7 +1,9 @@
 package dev.surveil.net;
 
 import dev.surveil.auth.ReplyAuth;
-import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.lifecycle.Closer;
+import dev.surveil.lifecycle.Lifecycle;
+import dev.surveil.lifecycle.Worker;
 import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.AuthenticationException;
 import dev.surveil.protocol.MessageReader;
@@ -20,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,7 +30,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -58,8 +60,8 @@ import org.slf4j.MDC;
  */
 public final class LineServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LineServer.class);
-  private static final int STARTED = 1;
-  private static final int CLOSED = 2;
+  /** How long close() waits for the accept thread, then for the connection threads. */
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
   /** How long and how much the server reads after its reply, so the peer gets the reply. */
   private static final long DRAIN_MILLIS = 1_000;
   private static final int DRAIN_BYTES = 64 * 1024;
@@ -81,14 +83,14 @@ public final class LineServer implements AutoCloseable {
   private final MessageHandler handler;
   private final ServerOptions options;
   private final Ticker ticker;
-  private final AtomicInteger state = new AtomicInteger();
+  private final Lifecycle state;
+  private final Worker acceptor;
   private final ConnectionSlots slots;
   private final ShedConnectionLog shed;
   private final ExecutorService connections;
   private final ScheduledExecutorService reaper;
   // Written by the constructor or start(), read by close() and localAddress() from other threads.
   private volatile ServerSocket serverSocket;
-  private volatile Thread acceptThread;
   // accept thread only
   private long acceptFailures;
   private long lastAcceptFailureLog;
@@ -120,6 +122,8 @@ public final class LineServer implements AutoCloseable {
   private LineServer(String name, InetSocketAddress bindAddress, ServerSocket bound,
       MessageHandler handler, ServerOptions options, Ticker ticker) {
     this.name = name;
+    this.state = new Lifecycle(name + " server");
+    this.acceptor = Worker.nonDaemon(name + "-accept", this::acceptLoop);
     this.bindAddress = bindAddress;
     this.serverSocket = bound;
     this.handler = handler;
@@ -163,22 +167,17 @@ public final class LineServer implements AutoCloseable {
    * @throws IllegalStateException if called twice
    */
   public void start() throws IOException {
-    if (!state.compareAndSet(0, STARTED)) {
-      throw new IllegalStateException(name + " server already started or closed");
-    }
+    state.start();
     if (serverSocket == null) {
       try {
         serverSocket = bind(bindAddress);
       } catch (IOException e) {
-        state.set(CLOSED);
-        connections.shutdown();
-        reaper.shutdown();
+        close();
         throw e;
       }
     }
     reaper.scheduleWithFixedDelay(this::reap, REAP_MILLIS, REAP_MILLIS, TimeUnit.MILLISECONDS);
-    acceptThread = UncaughtExceptions.essential(new Thread(this::acceptLoop, name + "-accept"));
-    acceptThread.start();
+    acceptor.start();
     log.debug("server={} listening address={}", name, localAddress());
   }
 
@@ -196,12 +195,12 @@ public final class LineServer implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (state.get() == STARTED) {
+    while (state.isStarted()) {
       Socket socket;
       try {
         socket = serverSocket.accept();
       } catch (IOException e) {
-        if (state.get() != STARTED) {
+        if (!state.isStarted()) {
           return;
         }
         if (serverSocket.isClosed()) {
@@ -225,7 +224,7 @@ public final class LineServer implements AutoCloseable {
         continue;
       }
       ConnectionSlots.Slot slot = admission.slot();
-      if (state.get() != STARTED) {
+      if (!state.isStarted()) {
         release(slot); // accepted while close() was running
         return;
       }
@@ -393,17 +392,29 @@ public final class LineServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, closes every open connection and waits up to 5 seconds for connection
-   * threads to finish. Idempotent.
+   * Stops accepting, closes every open connection and waits up to 5 seconds for the accept
+   * thread, then up to 5 seconds for connection threads to finish. Idempotent.
    *
-   * @throws IllegalStateException if connection threads are still running after the wait
+   * @throws IllegalStateException if the accept thread or connection threads are still running
+   *     after the wait (the rest is closed all the same)
    */
   @Override
   public void close() {
-    int previous = state.getAndSet(CLOSED);
-    if (previous == CLOSED) {
+    if (!state.close()) {
       return;
     }
+    // Closed last registered first. Join the accept thread before closing connections, so that
+    // none it accepts during close() is missed and left to run until its request deadline.
+    try (Closer parts = new Closer()) {
+      parts.register(this::closeConnections);
+      parts.register(() -> acceptor.close(CLOSE_TIMEOUT));
+      parts.register(this::closeServerSocket);
+    }
+    log.debug("server={} closed", name);
+  }
+
+  /** Breaks the accept thread out of {@code accept}. */
+  private void closeServerSocket() {
     ServerSocket listening = serverSocket;
     if (listening != null) {
       try {
@@ -412,40 +423,14 @@ public final class LineServer implements AutoCloseable {
         log.debug("closing server socket failed: {}", e.toString());
       }
     }
-    boolean interrupted = false;
-    // Join the accept thread before closing connections, so that none it accepts during close()
-    // is missed and left to run until its request deadline.
-    Thread accepting = acceptThread;
-    if (accepting != null) {
-      accepting.interrupt();
-      interrupted = !join(accepting);
-    }
+  }
+
+  private void closeConnections() {
     reaper.shutdownNow();
     for (ConnectionSlots.Slot slot : slots.all()) {
       release(slot);
     }
     connections.shutdown();
-    try {
-      if (!connections.awaitTermination(5, TimeUnit.SECONDS)) {
-        throw new IllegalStateException(name + " server: connection threads still running");
-      }
-    } catch (InterruptedException e) {
-      interrupted = true;
-    } finally {
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    log.debug("server={} closed", name);
-  }
-
-  /** Waits up to 5 seconds for {@code thread}; false if interrupted while waiting. */
-  private static boolean join(Thread thread) {
-    try {
-      thread.join(5_000);
-      return true;
-    } catch (InterruptedException e) {
-      return false;
-    }
+    Closer.awaitTermination(name + "-conn", connections, CLOSE_TIMEOUT);
   }
 }

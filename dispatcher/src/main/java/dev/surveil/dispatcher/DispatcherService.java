@@ -1,5 +1,6 @@
 package dev.surveil.dispatcher;
 
+import dev.surveil.lifecycle.Closer;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.NamedThreadFactory;
@@ -106,6 +107,8 @@ public final class DispatcherService implements AutoCloseable {
   private final LineServer server;
   private final Redistributor redistributor;
   private final HeartbeatMonitor heartbeat;
+  private final Duration pingTimeout;
+  private final Closer parts = new Closer();
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -121,10 +124,18 @@ public final class DispatcherService implements AutoCloseable {
    *     rewritten; the message names the operation, the file and the system's reason
    */
   public DispatcherService(Config config) throws IOException {
-    this(config, Opened.open(config));
+    this(config, Ticker.SYSTEM);
   }
 
-  private DispatcherService(Config config, Opened opened) {
+  /**
+   * As {@link #DispatcherService(Config)}, measuring every interval and deadline (slow
+   * connections, result timeouts, storage health) with {@code ticker}.
+   */
+  public DispatcherService(Config config, Ticker ticker) throws IOException {
+    this(config, ticker, Opened.open(config, ticker));
+  }
+
+  private DispatcherService(Config config, Ticker ticker, Opened opened) {
     this.config = config;
     this.folderLock = opened.lock();
     this.results = opened.results();
@@ -140,17 +151,27 @@ public final class DispatcherService implements AutoCloseable {
         new SynchronousQueue<>(), new NamedThreadFactory("dispatcher-ping", true));
     this.server = new LineServer("dispatcher", opened.socket(),
         new DispatchHandler(pool, results, config.acceptUnassignedResults()),
-        config.serverOptions(), Ticker.SYSTEM);
+        config.serverOptions(), ticker);
     this.redistributor = new Redistributor(pool, runners, storage);
     this.heartbeat = new HeartbeatMonitor(pool, runners, pingExecutor,
         config.heartbeatInterval(),
-        new ResultWatch(pool, runners, Ticker.SYSTEM, config.resultTimeout()));
+        new ResultWatch(pool, runners, ticker, config.resultTimeout()));
+    // a ping ends within its connect and read timeouts
+    this.pingTimeout = config.heartbeatTimeout().multipliedBy(2).plusSeconds(1);
+    // closed in the reverse order: the server first, the folder's lock last
+    parts.register(folderLock);
+    parts.register(this::closeJournal);
+    parts.register(this::closePings);
+    parts.register(probe);
+    parts.register(heartbeat);
+    parts.register(redistributor);
+    parts.register(server);
   }
 
   /** What the constructor opens, in this order; a failed step closes what came before it. */
   private record Opened(ServerSocket socket, FolderLock lock, StorageHealth storage,
       ResultStore results, JournalFile journal, RunnerPool pool) {
-    static Opened open(Config config) throws IOException {
+    static Opened open(Config config, Ticker ticker) throws IOException {
       ServerSocket socket = LineServer.bind(config.bindAddress());
       FolderLock lock = null;
       JournalFile journal = null;
@@ -162,8 +183,7 @@ public final class DispatcherService implements AutoCloseable {
           throw FileProblem.failure("create folder", dir, e);
         }
         lock = FolderLock.acquire(dir, dir.resolve(LOCK_FILE), "dispatcher");
-        StorageHealth storage = new StorageHealth(dir.toAbsolutePath().normalize(),
-            Ticker.SYSTEM);
+        StorageHealth storage = new StorageHealth(dir.toAbsolutePath().normalize(), ticker);
         ResultStore results = new ResultStore(dir, storage);
         journal = JournalFile.open(results.dir(), storage);
         return new Opened(socket, lock, storage, results, journal, recover(journal, results));
@@ -229,8 +249,9 @@ public final class DispatcherService implements AutoCloseable {
   }
 
   /**
-   * Stops serving, redistributing and heartbeating. Idempotent. Every part is closed even if an
-   * earlier one fails; the first failure is then thrown.
+   * Stops serving, redistributing and heartbeating, waits for the pings in flight, then closes
+   * the journal and unlocks the results folder. Idempotent. Every part is closed even if an
+   * earlier one fails (or does not stop in time); the first failure is then thrown.
    */
   @Override
   public void close() {
@@ -238,32 +259,30 @@ public final class DispatcherService implements AutoCloseable {
       return;
     }
     RuntimeException failure = null;
-    for (AutoCloseable part : new AutoCloseable[] {server, redistributor, heartbeat, probe}) {
-      try {
-        part.close();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = new IllegalStateException("dispatcher did not close cleanly: " + e, e);
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    pingExecutor.shutdownNow();
     try {
-      journal.sync();
-      journal.close();
-    } catch (IOException | RuntimeException e) {
-      log.warn("cannot close journal {}: {}", journal.file(), e.toString());
+      parts.close();
+    } catch (RuntimeException e) {
+      failure = new IllegalStateException("dispatcher did not close cleanly: " + e, e);
     }
-    folderLock.close();
     log.info("dispatcher stopped; {} commit(s) were still queued or being tested",
         pool.pending().size() + pool.assignments().size());
     closed.countDown();
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  private void closePings() {
+    pingExecutor.shutdownNow();
+    Closer.awaitTermination("dispatcher-ping", pingExecutor, pingTimeout);
+  }
+
+  private void closeJournal() {
+    try {
+      journal.sync();
+      journal.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("cannot close journal {}: {}", journal.file(), e.toString());
     }
   }
 

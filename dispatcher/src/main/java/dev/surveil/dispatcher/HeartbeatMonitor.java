@@ -1,6 +1,6 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.lifecycle.Worker;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
@@ -11,10 +11,8 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * (set in the {@link RunnerClient}), so one frozen runner cannot delay the verdict on the others.
  * A runner that does not answer {@code pong} is removed and its commit goes back to the front of
  * the queue. A runner whose previous ping is still outstanding is not pinged again. While no
- * runner is registered the monitor's thread sleeps. Owns one thread; the ping executor is shared
- * and owned by the caller.
+ * runner is registered the monitor's thread sleeps. Owns one {@link Worker}; the ping executor is
+ * shared and owned by the caller. Thread-safe.
  */
 final class HeartbeatMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HeartbeatMonitor.class);
@@ -32,11 +30,10 @@ final class HeartbeatMonitor implements AutoCloseable {
   private final RunnerPool pool;
   private final RunnerClient client;
   private final ExecutorService pingExecutor;
-  private final long intervalNanos;
+  private final Duration interval;
   private final ResultWatch results; // null: results are not watched
   private final Set<HostAndPort> outstanding = ConcurrentHashMap.newKeySet();
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Thread thread;
+  private final Worker worker = Worker.daemon("dispatcher-heartbeat", this::run);
 
   HeartbeatMonitor(RunnerPool pool, RunnerClient client, ExecutorService pingExecutor,
       Duration interval) {
@@ -53,29 +50,19 @@ final class HeartbeatMonitor implements AutoCloseable {
     this.pool = pool;
     this.client = client;
     this.pingExecutor = pingExecutor;
-    this.intervalNanos = interval.toNanos();
-    this.thread = UncaughtExceptions.essential(new Thread(this::run, "dispatcher-heartbeat"));
-    this.thread.setDaemon(true);
+    this.interval = interval;
   }
 
-  void start() {
-    thread.start();
-  }
-
-  private void run() {
-    try {
-      while (pool.awaitRunners()) {
-        try {
-          sweep();
-        } catch (RuntimeException e) {
-          log.error("heartbeat sweep failed; trying again next interval", e);
-        }
-        if (stopped.await(intervalNanos, TimeUnit.NANOSECONDS)) {
-          return;
-        }
+  private void run() throws InterruptedException {
+    while (pool.awaitRunners()) {
+      try {
+        sweep();
+      } catch (RuntimeException e) {
+        log.error("heartbeat sweep failed; trying again next interval", e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      if (worker.awaitClose(interval)) {
+        return;
+      }
     }
   }
 
@@ -108,7 +95,7 @@ final class HeartbeatMonitor implements AutoCloseable {
       } catch (IOException | RuntimeException e) {
         problem = e.getMessage() == null ? e.toString() : e.getMessage();
       }
-      if (problem != null && stopped.getCount() > 0) {
+      if (problem != null && !worker.isClosed()) {
         evict(runner, problem);
       }
     } finally {
@@ -137,10 +124,18 @@ final class HeartbeatMonitor implements AutoCloseable {
     }
   }
 
+  /** Starts the thread. */
+  void start() {
+    worker.start();
+  }
+
+  /**
+   * Stops the thread; a ping still outstanding evicts no one.
+   *
+   * @throws IllegalStateException if the thread did not end within {@link Worker#CLOSE_TIMEOUT}
+   */
   @Override
-  public void close() throws InterruptedException {
-    stopped.countDown();
-    thread.interrupt();
-    thread.join(5_000);
+  public void close() {
+    worker.close();
   }
 }

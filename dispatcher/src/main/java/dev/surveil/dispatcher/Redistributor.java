@@ -1,10 +1,11 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.lifecycle.Worker;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
+import dev.surveil.time.Backoff;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -17,9 +18,10 @@ import org.slf4j.MDC;
  * The thread that hands pending commits to idle runners with {@code runtest}. It sleeps on the
  * {@link RunnerPool} until there is both a pending commit and an idle runner; when every idle
  * runner answers {@code BUSY} or cannot be reached it backs off (100 ms doubling to 2 s, cut
- * short by any change in the pool). While the results folder cannot be written
+ * short by any change in the pool; a {@link Backoff}). While the results folder cannot be written
  * ({@link StorageHealth}) it offers nothing: a commit tested then would only make a result that
- * cannot be stored. Owns one thread; thread-safe to start and close.
+ * cannot be stored. Owns one {@link Worker}, whose close closes the pool; thread-safe to start
+ * and close.
  */
 final class Redistributor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Redistributor.class);
@@ -29,50 +31,39 @@ final class Redistributor implements AutoCloseable {
   private final RunnerPool pool;
   private final RunnerClient client;
   private final StorageHealth storage;
-  private final Thread thread;
+  private final Worker worker;
 
   Redistributor(RunnerPool pool, RunnerClient client, StorageHealth storage) {
     this.pool = pool;
     this.client = client;
     this.storage = storage;
-    this.thread = UncaughtExceptions.essential(
-        new Thread(this::run, "dispatcher-redistributor"));
-    this.thread.setDaemon(true);
+    this.worker = Worker.daemon("dispatcher-redistributor", this::run).whenClosing(pool::close);
   }
 
-  void start() {
-    thread.start();
-  }
-
-  private void run() {
-    long backoff = MIN_BACKOFF.toNanos();
-    try {
-      Optional<RunnerPool.Work> work;
-      while ((work = pool.takeWork()).isPresent()) {
-        if (!storage.isHealthy()) {
-          storage.awaitHealthy();
-          continue; // the pool may have changed meanwhile
-        }
-        boolean placed = false;
-        try {
-          placed = place(work.get());
-        } catch (UncheckedIOException e) {
-          // the journal could not record the assignment (the storage health has logged why):
-          // the commit stays queued, and a Surveil runner's claim is answered Not assigned
-          log.warn("commit {} stays queued: {}", work.get().commit(), e.getMessage());
-        } catch (RuntimeException e) {
-          // a bug must not end the only thread that hands out work; log it and go on
-          log.error("offering commit {} failed; retrying", work.get().commit(), e);
-        }
-        if (placed) {
-          backoff = MIN_BACKOFF.toNanos();
-        } else {
-          pool.awaitChange(backoff);
-          backoff = Math.min(backoff * 2, MAX_BACKOFF.toNanos());
-        }
+  private void run() throws InterruptedException {
+    Backoff backoff = new Backoff(MIN_BACKOFF, MAX_BACKOFF);
+    Optional<RunnerPool.Work> work;
+    while ((work = pool.takeWork()).isPresent()) {
+      if (!storage.isHealthy()) {
+        storage.awaitHealthy();
+        continue; // the pool may have changed meanwhile
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      boolean placed = false;
+      try {
+        placed = place(work.get());
+      } catch (UncheckedIOException e) {
+        // the journal could not record the assignment (the storage health has logged why):
+        // the commit stays queued, and a Surveil runner's claim is answered Not assigned
+        log.warn("commit {} stays queued: {}", work.get().commit(), e.getMessage());
+      } catch (RuntimeException e) {
+        // a bug must not end the only thread that hands out work; log it and go on
+        log.error("offering commit {} failed; retrying", work.get().commit(), e);
+      }
+      if (placed) {
+        backoff.reset();
+      } else {
+        pool.awaitChange(backoff.next().toNanos());
+      }
     }
   }
 
@@ -124,10 +115,18 @@ final class Redistributor implements AutoCloseable {
     return true;
   }
 
+  /** Starts the thread. */
+  void start() {
+    worker.start();
+  }
+
+  /**
+   * Closes the pool and stops the thread.
+   *
+   * @throws IllegalStateException if the thread did not end within {@link Worker#CLOSE_TIMEOUT}
+   */
   @Override
-  public void close() throws InterruptedException {
-    pool.close();
-    thread.interrupt();
-    thread.join(5_000);
+  public void close() {
+    worker.close();
   }
 }

@@ -1,10 +1,8 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.lifecycle.Worker;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * folder is failing, it writes a probe file there ({@link ResultStore#probe()}: create, write a
  * few KiB, force to disk, delete) every interval, so that the dispatcher notices by itself when
  * space returns and hands out commits again, without waiting for a runner to resend a result.
- * While the folder is healthy it sleeps on the health and writes nothing. Owns one thread;
- * thread-safe to start and close.
+ * While the folder is healthy it sleeps on the health and writes nothing. Owns one
+ * {@link Worker}; thread-safe to start and close.
  */
 final class StorageProbe implements AutoCloseable {
   /** How often a failing folder is tried. */
@@ -23,47 +21,40 @@ final class StorageProbe implements AutoCloseable {
 
   private final ResultStore results;
   private final StorageHealth health;
-  private final long intervalNanos;
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final Thread thread;
+  private final Duration interval;
+  private final Worker worker = Worker.daemon("dispatcher-storage-probe", this::run);
 
   StorageProbe(ResultStore results, StorageHealth health, Duration interval) {
     this.results = results;
     this.health = health;
-    this.intervalNanos = interval.toNanos();
-    this.thread = UncaughtExceptions.essential(
-        new Thread(this::run, "dispatcher-storage-probe"));
-    this.thread.setDaemon(true);
+    this.interval = interval;
   }
 
-  void start() {
-    thread.start();
-  }
-
-  private void run() {
-    try {
-      while (stopped.getCount() > 0) {
-        health.awaitFailing();
-        try {
-          results.probe(); // reports to the health either way
-        } catch (IOException e) {
-          log.debug("probe failed: {}", e.getMessage());
-        } catch (RuntimeException e) {
-          log.error("probing the results folder failed; trying again", e);
-        }
-        if (stopped.await(intervalNanos, TimeUnit.NANOSECONDS)) {
-          return;
-        }
+  private void run() throws InterruptedException {
+    do {
+      health.awaitFailing();
+      try {
+        results.probe(); // reports to the health either way
+      } catch (IOException e) {
+        log.debug("probe failed: {}", e.getMessage());
+      } catch (RuntimeException e) {
+        log.error("probing the results folder failed; trying again", e);
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    } while (!worker.awaitClose(interval));
   }
 
+  /** Starts the thread. */
+  void start() {
+    worker.start();
+  }
+
+  /**
+   * Stops the thread.
+   *
+   * @throws IllegalStateException if the thread did not end within {@link Worker#CLOSE_TIMEOUT}
+   */
   @Override
-  public void close() throws InterruptedException {
-    stopped.countDown();
-    thread.interrupt();
-    thread.join(5_000);
+  public void close() {
+    worker.close();
   }
 }

@@ -7,6 +7,7 @@ import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
+import dev.surveil.lifecycle.Lifecycle;
 import dev.surveil.storage.FolderInUseException;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.api.errors.JGitInternalException;
@@ -48,9 +48,6 @@ public final class ObserverService implements AutoCloseable {
   /** The name of the notify server, the prefix of its thread names. */
   public static final String NOTIFY_SERVER = "observer-notify";
   private static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
-  private static final int NEW = 0;
-  private static final int STARTED = 1;
-  private static final int CLOSED = 2;
 
   private final RepositoryPoller poller;
   private final CommitNotifier notifier;
@@ -58,7 +55,7 @@ public final class ObserverService implements AutoCloseable {
   private final PollSchedule schedule;
   private final PollingThread pollingThread;
   private final LineServer notifyServer; // null without a notify address
-  private final AtomicInteger state = new AtomicInteger(NEW);
+  private final Lifecycle state = new Lifecycle("observer service");
   private final ReentrantLock pollLock = new ReentrantLock();
   private DispatchProgress progress; // guarded by pollLock; null until the observer starts
 
@@ -144,10 +141,7 @@ public final class ObserverService implements AutoCloseable {
    * @throws IllegalStateException if already started or closed
    */
   public void start() throws IOException {
-    if (!state.compareAndSet(NEW, STARTED)) {
-      throw new IllegalStateException("observer service already started or closed, state="
-          + state.get());
-    }
+    state.start();
     try {
       if (notifyServer != null) {
         notifyServer.start();
@@ -161,7 +155,7 @@ public final class ObserverService implements AutoCloseable {
         pollLock.unlock();
       }
     } catch (IOException | RuntimeException e) {
-      state.set(CLOSED);
+      state.close();
       schedule.close();
       if (notifyServer != null) {
         notifyServer.close();
@@ -205,7 +199,7 @@ public final class ObserverService implements AutoCloseable {
   public void pollOnce() {
     pollLock.lock();
     try {
-      if (state.get() == CLOSED) {
+      if (state.isClosed()) {
         throw new IllegalStateException("observer service is closed");
       }
       begin();
@@ -242,7 +236,7 @@ public final class ObserverService implements AutoCloseable {
   private boolean pollIfOpen() {
     pollLock.lock();
     try {
-      return state.get() != CLOSED && poll();
+      return !state.isClosed() && poll();
     } catch (RuntimeException e) {
       log.error("poll failed unexpectedly; will retry at the next poll", e);
       return false;
@@ -262,12 +256,12 @@ public final class ObserverService implements AutoCloseable {
       log.debug("pull failed", e);
       return false;
     }
-    if (fresh.isEmpty() || state.get() == CLOSED) {
+    if (fresh.isEmpty() || state.isClosed()) {
       return false; // when closing, what was pulled is dispatched after a restart
     }
     log.info("found {} new commit(s)", fresh.size());
     CommitNotifier.Outcome outcome = notifier.dispatch(fresh, progress::advance,
-        () -> state.get() == CLOSED);
+        state::isClosed);
     return outcome == CommitNotifier.Outcome.DISPATCHER_DOWN;
   }
 
@@ -303,7 +297,7 @@ public final class ObserverService implements AutoCloseable {
    *     (it is then interrupted)
    */
   public void close(Duration timeout) {
-    if (state.getAndSet(CLOSED) == CLOSED) {
+    if (!state.close()) {
       return;
     }
     schedule.close();
@@ -312,10 +306,7 @@ public final class ObserverService implements AutoCloseable {
         notifyServer.close();
       }
     } finally {
-      if (!pollingThread.join(timeout)) {
-        throw new IllegalStateException(THREAD_NAME + " still running " + timeout
-            + " after close");
-      }
+      pollingThread.close(timeout); // throws if still running: the clone stays open for it
       pollLock.lock(); // a pollOnce() caller may still be polling
       try {
         poller.close();

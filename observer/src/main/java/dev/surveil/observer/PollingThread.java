@@ -1,6 +1,6 @@
 package dev.surveil.observer;
 
-import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.lifecycle.Worker;
 import dev.surveil.time.Backoff;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
  * The observer's polling thread, {@value #NAME} (a daemon): runs a poll, then waits on its
  * {@link PollSchedule} for the poll interval or, after a poll that found the dispatcher down,
  * for the next {@link Backoff} delay (100 ms, doubling, capped at the interval), and again,
- * until the schedule is closed. A poll is never interrupted except by {@link #join} giving up.
- * Thread-safe.
+ * until the schedule is closed. A poll is never interrupted except by {@link #close} giving up
+ * (JGit's file channels do not survive an interrupt). A {@link Worker}. Thread-safe.
  */
 final class PollingThread {
   /** The thread's name. */
@@ -22,7 +22,7 @@ final class PollingThread {
   private final BooleanSupplier poll;
   private final PollSchedule schedule;
   private final Duration interval;
-  private final Thread thread;
+  private final Worker worker = Worker.daemon(NAME, this::run).interruptOnlyOnTimeout();
 
   /**
    * @param poll polls once and returns true if the dispatcher is down, i.e. worth retrying soon
@@ -31,12 +31,6 @@ final class PollingThread {
     this.poll = poll;
     this.schedule = schedule;
     this.interval = interval;
-    this.thread = UncaughtExceptions.essential(new Thread(this::run, NAME));
-    thread.setDaemon(true);
-  }
-
-  void start() {
-    thread.start();
   }
 
   private void run() {
@@ -55,34 +49,28 @@ final class PollingThread {
         log.debug("wake={}", wake);
       } while (wake != PollSchedule.Wake.CLOSED);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt(); // join() gave up waiting: stop
+      Thread.currentThread().interrupt(); // close() gave up waiting: stop
     }
     log.debug("poller stopped");
   }
 
   /** Blocks until the thread has ended (at once if it never started). */
   void awaitTermination() throws InterruptedException {
-    thread.join();
+    worker.join();
+  }
+
+  /** Starts the thread. */
+  void start() {
+    worker.start();
   }
 
   /**
    * After the schedule is closed: waits up to {@code timeout} for the thread to end, then
-   * interrupts it and waits one more second. Returns whether it has ended.
+   * interrupts it and waits one more second.
+   *
+   * @throws IllegalStateException if it is still running then
    */
-  boolean join(Duration timeout) {
-    if (!joined(timeout)) {
-      thread.interrupt();
-      return joined(Duration.ofSeconds(1));
-    }
-    return true;
-  }
-
-  private boolean joined(Duration timeout) {
-    try {
-      thread.join(Math.max(1, timeout.toMillis()));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return !thread.isAlive();
+  void close(Duration timeout) {
+    worker.close(timeout);
   }
 }

@@ -7,6 +7,8 @@ import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Register;
 import dev.surveil.auth.RequestSigner;
+import dev.surveil.lifecycle.Closer;
+import dev.surveil.lifecycle.Lifecycle;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.time.Backoff;
 import dev.surveil.time.Ticker;
@@ -15,7 +17,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,9 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunnerService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunnerService.class);
-  private static final int NEW = 0;
-  private static final int STARTED = 1;
-  private static final int CLOSED = 2;
 
   private final RunnerSettings settings;
   private final Ticker ticker;
@@ -49,7 +47,7 @@ public final class RunnerService implements AutoCloseable {
   private final DispatcherLink link;
   private final DispatcherClaims claims;
   private final ServerOptions serverOptions;
-  private final AtomicInteger state = new AtomicInteger(NEW);
+  private final Lifecycle state = new Lifecycle("runner");
   private final CountDownLatch stopped = new CountDownLatch(1);
   private volatile LineServer server;
 
@@ -98,12 +96,10 @@ public final class RunnerService implements AutoCloseable {
    * @throws IllegalStateException if called twice or after {@link #close()}
    */
   public void start() throws IOException {
-    if (!state.compareAndSet(NEW, STARTED)) {
-      throw new IllegalStateException("runner already started or closed, state=" + state.get());
-    }
+    state.start();
     try {
       server = bind();
-      if (state.get() != STARTED) {
+      if (!state.isStarted()) {
         server.close(); // closed while binding
         throw new IllegalStateException("runner closed while starting");
       }
@@ -172,7 +168,7 @@ public final class RunnerService implements AutoCloseable {
    * @throws IllegalStateException as {@link #close()} does
    */
   public void stop(Duration grace) {
-    if (state.get() == STARTED) {
+    if (state.isStarted()) {
       long deadline = ticker.read() + grace.toNanos();
       try {
         CommitId running = handler.stopTakingWork();
@@ -209,22 +205,16 @@ public final class RunnerService implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (state.getAndSet(CLOSED) == CLOSED) {
+    if (!state.close()) {
       return;
     }
     RuntimeException failure = null;
-    for (AutoCloseable component : new AutoCloseable[] {link, server, handler}) {
-      try {
-        if (component != null) {
-          component.close();
-        }
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = new IllegalStateException("runner did not close cleanly: " + e.getMessage(), e);
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+    try (Closer components = new Closer()) { // closed last registered first
+      components.register(handler);
+      components.register(server);
+      components.register(link);
+    } catch (RuntimeException e) {
+      failure = new IllegalStateException("runner did not close cleanly: " + e.getMessage(), e);
     }
     stopped.countDown();
     log.info("runner stopped");

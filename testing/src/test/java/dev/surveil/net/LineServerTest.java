@@ -289,11 +289,11 @@ class LineServerTest {
 
     assertThatThrownBy(server::start)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage(name + " server already started or closed");
+        .hasMessage(name + " server already started or closed, state=STARTED");
     server.close();
     assertThatThrownBy(server::start)
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage(name + " server already started or closed");
+        .hasMessage(name + " server already started or closed, state=CLOSED");
   }
 
   @Test
