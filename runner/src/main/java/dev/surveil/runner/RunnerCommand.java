@@ -6,10 +6,12 @@ import dev.surveil.cli.DurationConverter;
 import dev.surveil.cli.HostNames;
 import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.ListenFailure;
+import dev.surveil.cli.PortConverter;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.StartupException;
+import dev.surveil.cli.SurveilVersion;
+import dev.surveil.cli.Usage;
 import dev.surveil.cli.Verbosity;
-import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
 import dev.surveil.runner.execution.ShellCommandExecutor;
@@ -24,11 +26,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** The {@code runner} program: its options, and the wiring of a {@link RunnerService}. */
-@Command(name = "runner", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+/**
+ * The {@code runner} program: its options, and the wiring of a {@link RunnerService}. Not
+ * thread-safe (one use per instance), except {@link #stop()}.
+ */
+@Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = SurveilVersion.class,
     description = "Registers with the dispatcher, then checks out and tests in REPO each commit"
         + " the dispatcher sends, and reports the results back.")
 public final class RunnerCommand implements Callable<Integer> {
@@ -49,7 +56,7 @@ public final class RunnerCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   private String host;
 
-  @Option(names = "--port", paramLabel = "PORT",
+  @Option(names = "--port", paramLabel = "PORT", converter = PortConverter.class,
       description = "Port to listen on; 0 picks any free port"
           + " (default: the first free port in 8900-9000).")
   private Integer port;
@@ -88,24 +95,13 @@ public final class RunnerCommand implements Callable<Integer> {
       description = "The runner's own clone of the repository to test.")
   private Path repository;
 
-  private final boolean installShutdownHook;
+  @Spec
+  private CommandSpec spec;
+
   private volatile RunnerService service;
 
-  /** A command for tests: it installs no shutdown hook; {@link #stop()} stops it. */
-  public RunnerCommand() {
-    this(false);
-  }
-
-  private RunnerCommand(boolean installShutdownHook) {
-    this.installShutdownHook = installShutdownHook;
-  }
-
   public static void main(String[] args) {
-    UncaughtExceptions.install("runner", System::exit);
-    RunnerCommand command = new RunnerCommand(true);
-    int exitCode = CommandRunner.commandLine(command, () -> command.verbosity.verbose())
-        .execute(args);
-    System.exit(exitCode);
+    CommandRunner.main(new RunnerCommand(), args);
   }
 
   @Override
@@ -119,12 +115,14 @@ public final class RunnerCommand implements Callable<Integer> {
         RunnerService runner = new RunnerService(settings, checkout, executor(checkout),
             Ticker.SYSTEM)) {
       service = runner;
-      if (installShutdownHook) {
-        ShutdownHook.install("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT));
+      ShutdownHook hook = ShutdownHook.install("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT));
+      try {
+        start(runner);
+        auth.warnIfUnauthenticated("runner", host);
+        runner.awaitStop();
+      } finally {
+        hook.close();
       }
-      start(runner);
-      auth.warnIfUnauthenticated("runner", host);
-      runner.awaitStop();
       return ExitCode.OK;
     }
   }
@@ -137,26 +135,21 @@ public final class RunnerCommand implements Callable<Integer> {
 
   /** Refuses, as a usage error, a value that can never work. */
   private void checkOptions() {
-    if (port != null && (port < 0 || port > 65535)) {
-      throw StartupException.usage(
-          StartupException.option("--port", port, "not a port; give 0 to 65535"));
-    }
     if (testCommand != null && testCommand.isBlank()) {
-      throw StartupException.usage(
-          StartupException.option("--test-command", testCommand, "must not be empty"));
+      throw Usage.error(spec, "--test-command", testCommand, "must not be empty");
     }
-    HostNames.listenAddress("--host", host, 0);
-    HostNames.requireResolvable("--dispatcher-server", dispatcher);
+    HostNames.listenAddress(spec, "--host", host, 0);
+    HostNames.requireResolvable(spec, "--dispatcher-server", dispatcher);
   }
 
-  /** The clone, locked for this runner: one line if it is unusable (2) or in use (1). */
-  private RepositoryCheckout openClone() throws IOException {
+  /** The clone, locked for this runner: a usage error if it is unusable, a failure if in use. */
+  private RepositoryCheckout openClone() {
     try {
       return RepositoryCheckout.open(repository);
     } catch (FolderInUseException e) {
       throw StartupException.failure(e.getMessage(), e);
     } catch (IOException e) {
-      throw StartupException.usage(e.getMessage());
+      throw Usage.error(spec, e.getMessage());
     }
   }
 
