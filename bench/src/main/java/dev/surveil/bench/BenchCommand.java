@@ -81,27 +81,27 @@ public final class BenchCommand implements Callable<Integer> {
       folders.add(work);
     }
     // Ctrl-C: stop every program, then delete what the bench made
-    ShutdownHook hook = ShutdownHook.install("bench", () -> {
+    Runnable cleanUp = () -> {
       launcher.close();
       folders.deleteAll();
-    }, SHUTDOWN_LIMIT);
+    };
     PrintWriter progress = spec.commandLine().getErr();
-    try {
-      BenchContext context = new BenchContext(launcher, work, consoleLauncher,
-          quick ? BenchSettings.quickRun() : BenchSettings.fullRun(), progress, folders);
-      List<Figure> figures = new Benchmark(scenarios).run(context);
-      spec.commandLine().getOut().print(Benchmark.report(figures, quick));
-      spec.commandLine().getOut().flush();
-    } finally {
-      hook.close();
-      launcher.close();
-      folders.deleteAll();
-      if (keep) {
-        progress.println("bench: kept " + work);
+    return ShutdownHook.whileRunning("bench", cleanUp, SHUTDOWN_LIMIT, () -> {
+      try {
+        BenchContext context = new BenchContext(launcher, work, consoleLauncher,
+            quick ? BenchSettings.quickRun() : BenchSettings.fullRun(), progress, folders);
+        List<Figure> figures = new Benchmark(scenarios).run(context);
+        spec.commandLine().getOut().print(Benchmark.report(figures, quick));
+        spec.commandLine().getOut().flush();
+      } finally {
+        cleanUp.run();
+        if (keep) {
+          progress.println("bench: kept " + work);
+        }
+        progress.flush();
       }
-      progress.flush();
-    }
-    return CommandLine.ExitCode.OK;
+      return CommandLine.ExitCode.OK;
+    });
   }
 
   private List<Scenario> selected() {

@@ -2,7 +2,6 @@ package dev.surveil.bench;
 
 import dev.surveil.testing.CommandLineContract;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,11 +13,6 @@ class BenchCommandTest implements CommandLineContract {
   @Override
   public BenchCommand newCommand() {
     return new BenchCommand();
-  }
-
-  @Override
-  public List<String> requiredArguments() {
-    return List.of("--root", root.toString());
   }
 
   @Test

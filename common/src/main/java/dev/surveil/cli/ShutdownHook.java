@@ -1,6 +1,7 @@
 package dev.surveil.cli;
 
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,35 +10,33 @@ import org.slf4j.LoggerFactory;
  * {@code close()} does: the close runs on its own thread and the hook waits for it a bounded time,
  * so a stuck close cannot keep a stopping JVM alive. Failures are logged, not thrown.
  *
- * <p>The hook is installed for as long as the program runs: {@link #close()} removes it, so a
- * command run in a test (or that ends by itself) leaves no hook behind. Thread-safe.
+ * <p>The hook is installed only while the program runs ({@link #whileRunning}), so a command run
+ * in a test, or one that ends by itself, leaves no hook behind. Stateless.
  */
-public final class ShutdownHook implements AutoCloseable {
+public final class ShutdownHook {
   private static final Logger log = LoggerFactory.getLogger(ShutdownHook.class);
 
-  private final Thread hook;
-
-  private ShutdownHook(Thread hook) {
-    this.hook = hook;
-  }
+  private ShutdownHook() {}
 
   /**
-   * Installs a hook, named {@code <component>-shutdown}, that runs {@code close} and waits for it
-   * at most {@code limit}; close the returned hook to remove it.
+   * Runs {@code program} (which returns once {@code close} has stopped it) with a hook, named
+   * {@code <component>-shutdown}, that runs {@code close} and waits for it at most
+   * {@code limit}; removes the hook when {@code program} returns or throws.
+   *
+   * @return what {@code program} returns
    */
-  public static ShutdownHook install(String component, Runnable close, Duration limit) {
+  public static <T> T whileRunning(String component, Runnable close, Duration limit,
+      Callable<T> program) throws Exception {
     Thread hook = new Thread(() -> runBounded(component, close, limit), component + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    return new ShutdownHook(hook);
-  }
-
-  /** Removes the hook; does nothing once the JVM is shutting down (the hook is running). */
-  @Override
-  public void close() {
     try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // shutdown in progress: this hook is what stopped the program
+      return program.call();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // the JVM is shutting down: this hook is what stopped the program
+      }
     }
   }
 

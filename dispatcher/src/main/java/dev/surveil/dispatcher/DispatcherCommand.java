@@ -86,13 +86,10 @@ public final class DispatcherCommand implements Callable<Integer> {
     DispatcherService service = open(settings());
     auth.warnIfUnauthenticated("dispatcher", host);
     service.start();
-    ShutdownHook hook = ShutdownHook.install("dispatcher", service::close, Duration.ofSeconds(15));
-    try {
+    return ShutdownHook.whileRunning("dispatcher", service::close, Duration.ofSeconds(15), () -> {
       service.awaitClosed();
-    } finally {
-      hook.close();
-    }
-    return ExitCode.OK;
+      return ExitCode.OK;
+    });
   }
 
   /** The settings the options give; a value that can never work is a usage error. */

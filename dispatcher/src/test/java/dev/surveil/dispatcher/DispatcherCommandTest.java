@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.testing.CommandLineContract;
 import dev.surveil.testing.FailingFolder;
 import dev.surveil.testing.LogRecorder;
-import dev.surveil.testing.PortOptionContract;
 import dev.surveil.testing.ProgramRun;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * option, its value and the reason, with exit code 2 and the usage (a value that can never work)
  * or exit code 1.
  */
-class DispatcherCommandTest implements PortOptionContract {
+class DispatcherCommandTest implements CommandLineContract {
   private static final long PID = ProcessHandle.current().pid();
   private static final String NL = System.lineSeparator();
 
@@ -35,11 +35,6 @@ class DispatcherCommandTest implements PortOptionContract {
     return new DispatcherCommand();
   }
 
-  @Override
-  public String portOption() {
-    return "--port";
-  }
-
   /** Runs on loopback with a free port and the results in {@code results}, plus {@code args}. */
   private ProgramRun runOn(Path results, String... args) {
     String[] all = new String[args.length + 6];
@@ -47,16 +42,6 @@ class DispatcherCommandTest implements PortOptionContract {
         results.toString()}, 0, all, 0, 6);
     System.arraycopy(args, 0, all, 6, args.length);
     return run(all);
-  }
-
-  @Test
-  void helpListsEveryOptionAndExitsZero() {
-    ProgramRun run = run("--help");
-
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("--host", "--port", "--results-dir",
-        "--heartbeat-interval", "--heartbeat-timeout", "--result-timeout",
-        "--accept-unassigned-results", "--token-file", "--verbose", "--quiet", "--version");
   }
 
   @Test

@@ -92,19 +92,16 @@ public final class ObserverCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws Exception {
     verbosity.apply("observer");
     ObserverService service = open(settings());
-    ShutdownHook hook =
-        ShutdownHook.install("observer", () -> service.close(CLOSE_LIMIT), SHUTDOWN_LIMIT);
-    try {
-      start(service);
-      auth.warnIfUnauthenticated("observer", notifyHost);
-      service.awaitTermination();
-    } finally {
-      hook.close();
-    }
-    return ExitCode.OK;
+    return ShutdownHook.whileRunning("observer", () -> service.close(CLOSE_LIMIT), SHUTDOWN_LIMIT,
+        () -> {
+          start(service);
+          auth.warnIfUnauthenticated("observer", notifyHost);
+          service.awaitTermination();
+          return ExitCode.OK;
+        });
   }
 
   /** The settings the options give; a value that can never work is a usage error. */

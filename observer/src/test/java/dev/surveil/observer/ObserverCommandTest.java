@@ -3,13 +3,12 @@ package dev.surveil.observer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.storage.FolderLock;
+import dev.surveil.testing.CommandLineContract;
 import dev.surveil.testing.GitRepoFixture;
-import dev.surveil.testing.PortOptionContract;
 import dev.surveil.testing.ProgramRun;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import java.util.List;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,36 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code observer} command line, run in-process: a value that can never work is one line,
  * the usage and exit code 2; any other reason not to start is one line and exit code 1.
  */
-class ObserverCommandTest implements PortOptionContract {
+class ObserverCommandTest implements CommandLineContract {
   @TempDir
   Path tempDir;
 
   @Override
   public ObserverCommand newCommand() {
     return new ObserverCommand();
-  }
-
-  @Override
-  public List<String> requiredArguments() {
-    return List.of(tempDir.toString());
-  }
-
-  @Override
-  public String portOption() {
-    return "--notify-port";
-  }
-
-  @Test
-  void helpListsEveryOptionWithItsDefault() {
-    ProgramRun run = run("--help");
-
-    assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).contains("Usage: observer", "--dispatcher-server=HOST:PORT",
-        "default: localhost:8888", "--poll-interval=DURATION", "default: 5s", "--latest-only",
-        "--notify-port=PORT", "default: 8889", "--notify-host=HOST", "default: localhost",
-        "--token-file=PATH", "SURVEIL_TOKEN",
-        "--verbose", "--quiet", "--help", "--version", "REPO");
-    assertThat(run.err()).isEmpty();
   }
 
   @Test

@@ -105,7 +105,7 @@ public final class RunnerCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws Exception {
     verbosity.apply("runner");
     checkOptions();
     RunnerSettings settings = new RunnerSettings(host,
@@ -115,15 +115,12 @@ public final class RunnerCommand implements Callable<Integer> {
         RunnerService runner = new RunnerService(settings, checkout, executor(checkout),
             Ticker.SYSTEM)) {
       service = runner;
-      ShutdownHook hook = ShutdownHook.install("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT));
-      try {
+      return ShutdownHook.whileRunning("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT), () -> {
         start(runner);
         auth.warnIfUnauthenticated("runner", host);
         runner.awaitStop();
-      } finally {
-        hook.close();
-      }
-      return ExitCode.OK;
+        return ExitCode.OK;
+      });
     }
   }
 
