@@ -2,6 +2,7 @@ package dev.surveil.cli;
 
 import dev.surveil.lifecycle.UncaughtExceptions;
 import java.io.PrintWriter;
+import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +17,8 @@ import picocli.CommandLine.TypeConversionException;
  * {@link ParameterException}, see {@link Usage}) prints {@code <program>: <message>} and then the
  * usage on stderr, and exits 2. A program that cannot start ({@link StartupException}, or any
  * other exception) prints {@code <program>: <message>} and exits 1; the stack trace follows only
- * when {@code --verbose} ({@link Verbosity}) was given. Stateless.
+ * when {@code --verbose} ({@link Verbosity}) was given. Every {@link Duration} option is read by
+ * the {@link DurationConverter}, registered here once for all. Stateless.
  */
 public final class CommandRunner {
   private CommandRunner() {}
@@ -31,9 +33,10 @@ public final class CommandRunner {
     System.exit(cli.execute(args));
   }
 
-  /** The command line for {@code command}, reporting errors as the class comment says. */
+  /** The command line for {@code command}, reading and reporting as the class comment says. */
   public static CommandLine commandLine(Object command) {
     CommandLine cli = new CommandLine(command);
+    cli.registerConverter(Duration.class, new DurationConverter());
     cli.setParameterExceptionHandler(CommandRunner::usageError);
     cli.setExecutionExceptionHandler(CommandRunner::failure);
     return cli;

@@ -28,7 +28,7 @@ class CommandRunnerTest {
   /** A program with a duration and a port option that fails as it is told. */
   @Command(name = "prog")
   static final class Prog implements Callable<Integer> {
-    @Option(names = "--interval", converter = DurationConverter.class, defaultValue = "1s")
+    @Option(names = "--interval", defaultValue = "1s")
     Duration interval;
 
     @Option(names = "--port", converter = PortConverter.class, defaultValue = "0")

@@ -2,7 +2,6 @@ package dev.surveil.dispatcher;
 
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
-import dev.surveil.cli.DurationConverter;
 import dev.surveil.cli.HostNames;
 import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.PortConverter;
@@ -48,12 +47,10 @@ public final class DispatcherCommand implements Callable<Integer> {
   Path resultsDir;
 
   @Option(names = "--heartbeat-interval", defaultValue = "500ms", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "How often every runner is pinged (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
   @Option(names = "--heartbeat-timeout", defaultValue = "2s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "How long a runner may take to answer before it is removed from the pool "
           + "(default: ${DEFAULT-VALUE}).")
   Duration heartbeatTimeout;
@@ -65,7 +62,6 @@ public final class DispatcherCommand implements Callable<Integer> {
   boolean acceptUnassignedResults;
 
   @Option(names = "--result-timeout", defaultValue = "15m", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "After a runner has had a commit this long without a result, ask it with "
           + "runtest whether it still has it, and requeue the commit if not; keep it above the "
           + "runners' --test-timeout (default: ${DEFAULT-VALUE}).")

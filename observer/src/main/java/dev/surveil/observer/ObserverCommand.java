@@ -2,9 +2,8 @@ package dev.surveil.observer;
 
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.DispatcherAddress;
 import dev.surveil.cli.HostNames;
-import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.PortConverter;
 import dev.surveil.cli.ShutdownHook;
@@ -12,7 +11,6 @@ import dev.surveil.cli.StartupException;
 import dev.surveil.cli.SurveilVersion;
 import dev.surveil.cli.Usage;
 import dev.surveil.cli.Verbosity;
-import dev.surveil.net.HostAndPort;
 import dev.surveil.storage.FolderInUseException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -52,13 +50,10 @@ public final class ObserverCommand implements Callable<Integer> {
   @Mixin
   private AuthOptions auth;
 
-  @Option(names = "--dispatcher-server", paramLabel = "HOST:PORT", defaultValue = "localhost:8888",
-      converter = HostPortConverter.class,
-      description = "The dispatcher's address (default: ${DEFAULT-VALUE}).")
-  private HostAndPort dispatcher;
+  @Mixin
+  private DispatcherAddress dispatcher;
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "5s",
-      converter = DurationConverter.class,
       description = "Time between two polls of the repository, e.g. 500ms, 5s, 1m"
           + " (default: ${DEFAULT-VALUE}).")
   private Duration pollInterval;
@@ -111,9 +106,8 @@ public final class ObserverCommand implements Callable<Integer> {
     }
     InetSocketAddress notifyAddress =
         HostNames.listenAddress(spec, "--notify-host", notifyHost, notifyPort);
-    HostNames.requireResolvable(spec, "--dispatcher-server", dispatcher);
     // a token problem is thrown: one line, exit 1
-    return new ObserverSettings(repo, dispatcher, pollInterval, latestOnly,
+    return new ObserverSettings(repo, dispatcher.resolved(), pollInterval, latestOnly,
         Optional.of(notifyAddress), auth.secret());
   }
 

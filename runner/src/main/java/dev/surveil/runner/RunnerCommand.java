@@ -2,9 +2,8 @@ package dev.surveil.runner;
 
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.DispatcherAddress;
 import dev.surveil.cli.HostNames;
-import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.ListenFailure;
 import dev.surveil.cli.PortConverter;
 import dev.surveil.cli.ShutdownHook;
@@ -12,7 +11,6 @@ import dev.surveil.cli.StartupException;
 import dev.surveil.cli.SurveilVersion;
 import dev.surveil.cli.Usage;
 import dev.surveil.cli.Verbosity;
-import dev.surveil.net.HostAndPort;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
 import dev.surveil.runner.execution.ShellCommandExecutor;
 import dev.surveil.runner.execution.TestExecutor;
@@ -61,13 +59,10 @@ public final class RunnerCommand implements Callable<Integer> {
           + " (default: the first free port in 8900-9000).")
   private Integer port;
 
-  @Option(names = "--dispatcher-server", defaultValue = "localhost:8888",
-      paramLabel = "HOST:PORT", converter = HostPortConverter.class,
-      description = "The dispatcher to register with and report to (default: ${DEFAULT-VALUE}).")
-  private HostAndPort dispatcher;
+  @Mixin
+  private DispatcherAddress dispatcher;
 
   @Option(names = "--test-timeout", defaultValue = "10m", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "Kill a test run that takes longer, e.g. 90s or 10m"
           + " (default: ${DEFAULT-VALUE}).")
   private Duration testTimeout;
@@ -78,14 +73,12 @@ public final class RunnerCommand implements Callable<Integer> {
   private String testCommand;
 
   @Option(names = "--dispatcher-check-interval", defaultValue = "2s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "After this long without a ping, ask the dispatcher for its status and, if"
           + " it answers, register again: it has dropped this runner. Keep it longer than the"
           + " dispatcher's heartbeat interval (default: ${DEFAULT-VALUE}).")
   private Duration dispatcherCheckInterval;
 
   @Option(names = "--stop-timeout", defaultValue = "30s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "On SIGTERM or Ctrl-C, take no new commit and wait this long for the commit"
           + " being tested to finish and its report to be delivered; then kill the test run"
           + " (default: ${DEFAULT-VALUE}).")
@@ -109,8 +102,8 @@ public final class RunnerCommand implements Callable<Integer> {
     verbosity.apply("runner");
     checkOptions();
     RunnerSettings settings = new RunnerSettings(host,
-        port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher, dispatcherCheckInterval,
-        auth.secret()); // a token problem is thrown: one line, exit 1
+        port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher.resolved(),
+        dispatcherCheckInterval, auth.secret()); // a token problem is thrown: one line, exit 1
     try (RepositoryCheckout checkout = openClone();
         RunnerService runner = new RunnerService(settings, checkout, executor(checkout),
             Ticker.SYSTEM)) {
@@ -136,7 +129,6 @@ public final class RunnerCommand implements Callable<Integer> {
       throw Usage.error(spec, "--test-command", testCommand, "must not be empty");
     }
     HostNames.listenAddress(spec, "--host", host, 0);
-    HostNames.requireResolvable(spec, "--dispatcher-server", dispatcher);
   }
 
   /** The clone, locked for this runner: a usage error if it is unusable, a failure if in use. */
