@@ -15,6 +15,8 @@ import dev.surveil.bench.scenario.UnterminatedScenario;
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.cli.ShutdownHook;
+import dev.surveil.cli.SurveilVersion;
+import dev.surveil.cli.Usage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Spec;
  * loopback, runs every scenario and prints one table on stdout (progress goes to stderr). Not
  * thread-safe (one use per instance).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = SurveilVersion.class,
     description = "Measures Surveil's latency, failover, throughput, scale, memory, replies"
         + " to unterminated requests, memory under forged reports and status under a connection"
         + " flood, against the real programs on loopback.")
@@ -60,16 +62,16 @@ public final class BenchCommand implements Callable<Integer> {
   private boolean keep;
 
   public static void main(String[] args) {
-    System.exit(CommandRunner.commandLine(new BenchCommand(), () -> false).execute(args));
+    CommandRunner.main(new BenchCommand(), args);
   }
 
   @Override
   public Integer call() throws Exception {
+    List<Scenario> scenarios = selected();
     Path consoleLauncher = root.resolve("bench/target/lib/junit-platform-console-standalone.jar");
     if (!Files.isRegularFile(consoleLauncher)) {
       throw new IllegalStateException(consoleLauncher + " is missing; scripts/bench builds it");
     }
-    List<Scenario> scenarios = selected();
     System.setProperty("surveil.root", root.toString()); // GitRepoFixture finds the fixtures
     Path work = Files.createTempDirectory("surveil-bench");
     Path logs = Files.createDirectories(work.resolve("logs"));
@@ -79,26 +81,27 @@ public final class BenchCommand implements Callable<Integer> {
       folders.add(work);
     }
     // Ctrl-C: stop every program, then delete what the bench made
-    ShutdownHook.install("bench", () -> {
+    Runnable cleanUp = () -> {
       launcher.close();
       folders.deleteAll();
-    }, SHUTDOWN_LIMIT);
+    };
     PrintWriter progress = spec.commandLine().getErr();
-    try {
-      BenchContext context = new BenchContext(launcher, work, consoleLauncher,
-          quick ? BenchSettings.quickRun() : BenchSettings.fullRun(), progress, folders);
-      List<Figure> figures = new Benchmark(scenarios).run(context);
-      spec.commandLine().getOut().print(Benchmark.report(figures, quick));
-      spec.commandLine().getOut().flush();
-    } finally {
-      launcher.close();
-      folders.deleteAll();
-      if (keep) {
-        progress.println("bench: kept " + work);
+    return ShutdownHook.whileRunning("bench", cleanUp, SHUTDOWN_LIMIT, () -> {
+      try {
+        BenchContext context = new BenchContext(launcher, work, consoleLauncher,
+            quick ? BenchSettings.quickRun() : BenchSettings.fullRun(), progress, folders);
+        List<Figure> figures = new Benchmark(scenarios).run(context);
+        spec.commandLine().getOut().print(Benchmark.report(figures, quick));
+        spec.commandLine().getOut().flush();
+      } finally {
+        cleanUp.run();
+        if (keep) {
+          progress.println("bench: kept " + work);
+        }
+        progress.flush();
       }
-      progress.flush();
-    }
-    return CommandLine.ExitCode.OK;
+      return CommandLine.ExitCode.OK;
+    });
   }
 
   private List<Scenario> selected() {
@@ -111,9 +114,9 @@ public final class BenchCommand implements Callable<Integer> {
     List<Scenario> chosen = new ArrayList<>();
     for (String name : only) {
       Scenario scenario = all.stream().filter(s -> s.name().equals(name.toLowerCase(Locale.ROOT)))
-          .findFirst().orElseThrow(() -> new CommandLine.ParameterException(spec.commandLine(),
-              "unknown scenario '" + name + "'; choose from latency, failover, throughput,"
-                  + " scale, unterminated, forgery, flood"));
+          .findFirst().orElseThrow(() -> Usage.error(spec, "--only", name, "not a scenario;"
+              + " choose from latency, failover, throughput, scale, unterminated, forgery,"
+              + " flood"));
       chosen.add(scenario);
     }
     return chosen;

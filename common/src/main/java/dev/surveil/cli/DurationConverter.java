@@ -7,8 +7,8 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * Reads a duration option for picocli, as {@link Durations#parse} does. Every Surveil duration is
- * an interval or a timeout, so zero and negative values are refused here, once for all options.
- * Stateless.
+ * an interval or a timeout, so zero and negative values are refused here, once for all options;
+ * {@link CommandRunner} registers it for every {@link Duration} option. Stateless.
  */
 public final class DurationConverter implements ITypeConverter<Duration> {
   @Override

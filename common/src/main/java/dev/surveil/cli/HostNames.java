@@ -2,6 +2,8 @@ package dev.surveil.cli;
 
 import dev.surveil.net.HostAndPort;
 import java.net.InetSocketAddress;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Looks up the host names given on the command line at start-up, so that a name that does not
@@ -14,14 +16,16 @@ public final class HostNames {
   private HostNames() {}
 
   /**
-   * The address to listen on, {@code host} resolved.
+   * The address to listen on, {@code host} (the value of {@code option}) resolved.
    *
-   * @throws StartupException (usage) if {@code host} does not resolve
+   * @throws ParameterException (a usage error of {@code spec}'s command) if {@code host} does
+   *     not resolve
    */
-  public static InetSocketAddress listenAddress(String option, String host, int port) {
+  public static InetSocketAddress listenAddress(CommandSpec spec, String option, String host,
+      int port) {
     InetSocketAddress address = new InetSocketAddress(host, port);
     if (address.isUnresolved()) {
-      throw cannotResolve(option, host);
+      throw Usage.error(spec, option, host, "cannot resolve host name");
     }
     return address;
   }
@@ -29,19 +33,11 @@ public final class HostNames {
   /**
    * Checks that the host of {@code address}, the value of {@code option}, resolves.
    *
-   * @throws StartupException (usage) if it does not
+   * @throws ParameterException (a usage error of {@code spec}'s command) if it does not
    */
-  public static void requireResolvable(String option, HostAndPort address) {
+  public static void requireResolvable(CommandSpec spec, String option, HostAndPort address) {
     if (address.toSocketAddress().isUnresolved()) {
-      throw usage(option, address.toString(), "cannot resolve host name " + address.host());
+      throw Usage.error(spec, option, address, "cannot resolve host name " + address.host());
     }
-  }
-
-  private static StartupException cannotResolve(String option, String host) {
-    return usage(option, host, "cannot resolve host name");
-  }
-
-  private static StartupException usage(String option, String value, String reason) {
-    return StartupException.usage(StartupException.option(option, value, reason));
   }
 }

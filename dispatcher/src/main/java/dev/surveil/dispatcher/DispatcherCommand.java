@@ -2,13 +2,14 @@ package dev.surveil.dispatcher;
 
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
-import dev.surveil.cli.DurationConverter;
 import dev.surveil.cli.HostNames;
 import dev.surveil.cli.ListenFailure;
+import dev.surveil.cli.PortConverter;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.StartupException;
+import dev.surveil.cli.SurveilVersion;
+import dev.surveil.cli.Usage;
 import dev.surveil.cli.Verbosity;
-import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.storage.FileProblem;
 import dev.surveil.storage.FolderInUseException;
@@ -20,11 +21,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code dispatcher}: parses options and runs a {@link DispatcherService} until stopped. */
-@Command(name = "dispatcher", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+@Command(name = "dispatcher", mixinStandardHelpOptions = true,
+    versionProvider = SurveilVersion.class,
     description = "Hands commits from the observer to test runners, watches runner health, "
         + "gives the work of dead runners to live ones and stores results.")
 public final class DispatcherCommand implements Callable<Integer> {
@@ -33,6 +38,7 @@ public final class DispatcherCommand implements Callable<Integer> {
   String host;
 
   @Option(names = "--port", defaultValue = "8888", paramLabel = "PORT",
+      converter = PortConverter.class,
       description = "Port to listen on (default: ${DEFAULT-VALUE}; 0 picks a free port).")
   int port;
 
@@ -41,12 +47,10 @@ public final class DispatcherCommand implements Callable<Integer> {
   Path resultsDir;
 
   @Option(names = "--heartbeat-interval", defaultValue = "500ms", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "How often every runner is pinged (default: ${DEFAULT-VALUE}).")
   Duration heartbeatInterval;
 
   @Option(names = "--heartbeat-timeout", defaultValue = "2s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "How long a runner may take to answer before it is removed from the pool "
           + "(default: ${DEFAULT-VALUE}).")
   Duration heartbeatTimeout;
@@ -58,7 +62,6 @@ public final class DispatcherCommand implements Callable<Integer> {
   boolean acceptUnassignedResults;
 
   @Option(names = "--result-timeout", defaultValue = "15m", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "After a runner has had a commit this long without a result, ask it with "
           + "runtest whether it still has it, and requeue the commit if not; keep it above the "
           + "runners' --test-timeout (default: ${DEFAULT-VALUE}).")
@@ -70,35 +73,36 @@ public final class DispatcherCommand implements Callable<Integer> {
   @Mixin
   AuthOptions auth;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     verbosity.apply("dispatcher");
-    if (port < 0 || port > 65535) {
-      throw StartupException.usage(
-          StartupException.option("--port", port, "not a port; give 0 to 65535"));
-    }
-    InetSocketAddress address = HostNames.listenAddress("--host", host, port);
-    boolean resultsDirExists = Files.exists(resultsDir);
-    if (resultsDirExists && !Files.isDirectory(resultsDir)) {
-      throw StartupException.usage(
-          StartupException.option("--results-dir", resultsDir, "not a folder"));
-    }
-    DispatcherService.Config config = new DispatcherService.Config(address, resultsDir,
-        heartbeatInterval, heartbeatTimeout, auth.serverOptions(ServerOptions.DEFAULT),
-        auth.signer()).withAcceptUnassignedResults(acceptUnassignedResults)
-        .withResultTimeout(resultTimeout);
-    DispatcherService service = open(config);
+    DispatcherService service = open(settings());
     auth.warnIfUnauthenticated("dispatcher", host);
     service.start();
-    ShutdownHook.install("dispatcher", service::close, Duration.ofSeconds(15));
-    service.awaitClosed();
-    return 0;
+    return ShutdownHook.whileRunning("dispatcher", service::close, Duration.ofSeconds(15), () -> {
+      service.awaitClosed();
+      return ExitCode.OK;
+    });
+  }
+
+  /** The settings the options give; a value that can never work is a usage error. */
+  private DispatcherSettings settings() throws IOException {
+    InetSocketAddress address = HostNames.listenAddress(spec, "--host", host, port);
+    if (Files.exists(resultsDir) && !Files.isDirectory(resultsDir)) {
+      throw Usage.error(spec, "--results-dir", resultsDir, "not a folder");
+    }
+    return new DispatcherSettings(address, resultsDir, heartbeatInterval, heartbeatTimeout,
+        auth.serverOptions(ServerOptions.DEFAULT), auth.signer())
+        .withAcceptUnassignedResults(acceptUnassignedResults).withResultTimeout(resultTimeout);
   }
 
   /** Binds the port, then locks and reads the results folder; each failure is one line. */
-  private DispatcherService open(DispatcherService.Config config) {
+  private DispatcherService open(DispatcherSettings settings) {
     try {
-      return new DispatcherService(config);
+      return new DispatcherService(settings);
     } catch (FolderInUseException e) {
       throw StartupException.failure(e.getMessage(), e);
     } catch (SocketException e) {
@@ -112,9 +116,6 @@ public final class DispatcherCommand implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    UncaughtExceptions.install("dispatcher", System::exit);
-    DispatcherCommand command = new DispatcherCommand();
-    System.exit(CommandRunner.commandLine(command,
-        () -> command.verbosity != null && command.verbosity.verbose()).execute(args));
+    CommandRunner.main(new DispatcherCommand(), args);
   }
 }

@@ -4,9 +4,7 @@ import dev.surveil.lifecycle.Closer;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.NamedThreadFactory;
-import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
-import dev.surveil.auth.RequestSigner;
 import dev.surveil.storage.FileProblem;
 import dev.surveil.storage.FolderInUseException;
 import dev.surveil.storage.FolderLock;
@@ -17,10 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
@@ -39,64 +35,10 @@ import org.slf4j.LoggerFactory;
 public final class DispatcherService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DispatcherService.class);
 
-  /**
-   * @param bindAddress where to listen for observers and runners
-   * @param resultsDir where result files are written
-   * @param heartbeatInterval how often every runner is pinged
-   * @param heartbeatTimeout how long a runner may take to connect and answer a ping or runtest
-   * @param serverOptions how requests are read and, with a secret, verified
-   * @param signer signs the requests sent to runners, when there is a secret
-   * @param acceptUnassignedResults whether a result for a commit no runner had is stored,
-   *     whoever sends it (see {@link DispatchHandler})
-   * @param resultTimeout how long a runner may have a commit before the dispatcher asks it
-   *     whether it still has it, and requeues the commit if not
-   */
-  public record Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
-      Duration heartbeatTimeout, ServerOptions serverOptions, Optional<RequestSigner> signer,
-      boolean acceptUnassignedResults, Duration resultTimeout) {
-    /** The default {@link #resultTimeout}: a runner's default test timeout, 10 min, and more. */
-    public static final Duration DEFAULT_RESULT_TIMEOUT = Duration.ofMinutes(15);
-
-    public Config {
-      if (resultTimeout.isNegative() || resultTimeout.isZero()) {
-        throw new IllegalArgumentException("resultTimeout must be positive: " + resultTimeout);
-      }
-    }
-
-    /**
-     * A configuration that refuses results for commits no runner had, with the default result
-     * timeout.
-     */
-    public Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
-        Duration heartbeatTimeout, ServerOptions serverOptions, Optional<RequestSigner> signer) {
-      this(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout, serverOptions, signer,
-          false, DEFAULT_RESULT_TIMEOUT);
-    }
-
-    /** A configuration whose requests to runners are not signed. */
-    public Config(InetSocketAddress bindAddress, Path resultsDir, Duration heartbeatInterval,
-        Duration heartbeatTimeout, ServerOptions serverOptions) {
-      this(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout, serverOptions,
-          Optional.empty());
-    }
-
-    /** This configuration, taking results for commits no runner had when {@code accept}. */
-    public Config withAcceptUnassignedResults(boolean accept) {
-      return new Config(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout,
-          serverOptions, signer, accept, resultTimeout);
-    }
-
-    /** This configuration with another {@link #resultTimeout}. */
-    public Config withResultTimeout(Duration timeout) {
-      return new Config(bindAddress, resultsDir, heartbeatInterval, heartbeatTimeout,
-          serverOptions, signer, acceptUnassignedResults, timeout);
-    }
-  }
-
   /** The lock file in the results folder; a dot keeps it out of {@code ls}. */
   static final String LOCK_FILE = ".surveil-lock";
 
-  private final Config config;
+  private final DispatcherSettings config;
   private final FolderLock folderLock;
   private final JournalFile journal;
   private final RunnerPool pool;
@@ -123,19 +65,19 @@ public final class DispatcherService implements AutoCloseable {
    * @throws IOException if the results folder cannot be created, locked, read or its journal
    *     rewritten; the message names the operation, the file and the system's reason
    */
-  public DispatcherService(Config config) throws IOException {
+  public DispatcherService(DispatcherSettings config) throws IOException {
     this(config, Ticker.SYSTEM);
   }
 
   /**
-   * As {@link #DispatcherService(Config)}, measuring every interval and deadline (slow
+   * As {@link #DispatcherService(DispatcherSettings)}, measuring every interval and deadline (slow
    * connections, result timeouts, storage health) with {@code ticker}.
    */
-  public DispatcherService(Config config, Ticker ticker) throws IOException {
+  public DispatcherService(DispatcherSettings config, Ticker ticker) throws IOException {
     this(config, ticker, Opened.open(config, ticker));
   }
 
-  private DispatcherService(Config config, Ticker ticker, Opened opened) {
+  private DispatcherService(DispatcherSettings config, Ticker ticker, Opened opened) {
     this.config = config;
     this.folderLock = opened.lock();
     this.results = opened.results();
@@ -171,7 +113,7 @@ public final class DispatcherService implements AutoCloseable {
   /** What the constructor opens, in this order; a failed step closes what came before it. */
   private record Opened(ServerSocket socket, FolderLock lock, StorageHealth storage,
       ResultStore results, JournalFile journal, RunnerPool pool) {
-    static Opened open(Config config, Ticker ticker) throws IOException {
+    static Opened open(DispatcherSettings config, Ticker ticker) throws IOException {
       ServerSocket socket = LineServer.bind(config.bindAddress());
       FolderLock lock = null;
       JournalFile journal = null;

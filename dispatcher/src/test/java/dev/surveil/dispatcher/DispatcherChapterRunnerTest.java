@@ -43,7 +43,7 @@ class DispatcherChapterRunnerTest {
 
   @BeforeEach
   void startDispatcher() throws Exception {
-    dispatcher = new DispatcherService(new DispatcherService.Config(
+    dispatcher = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
         Duration.ofSeconds(1), ServerOptions.DEFAULT));
     dispatcher.start();
@@ -105,7 +105,7 @@ class DispatcherChapterRunnerTest {
   void aChapterRunnerStillTestingPastTheResultTimeoutAnswersBusyAndItsCommitGoesToAnother()
       throws Exception {
     dispatcher.close();
-    dispatcher = new DispatcherService(new DispatcherService.Config(
+    dispatcher = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
         Duration.ofSeconds(1), ServerOptions.DEFAULT).withResultTimeout(Duration.ofSeconds(1)));
     dispatcher.start();

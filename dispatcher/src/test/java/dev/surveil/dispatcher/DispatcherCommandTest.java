@@ -3,12 +3,11 @@ package dev.surveil.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.surveil.cli.CommandRunner;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.testing.CommandLineContract;
 import dev.surveil.testing.FailingFolder;
 import dev.surveil.testing.LogRecorder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.surveil.testing.ProgramRun;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,32 +17,26 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The dispatcher's command line, run in process: every start-up failure is one line naming the
- * option, its value and the reason, with exit code 2 (a value that can never work) or 1.
+ * option, its value and the reason, with exit code 2 and the usage (a value that can never work)
+ * or exit code 1.
  */
-class DispatcherCommandTest {
+class DispatcherCommandTest implements CommandLineContract {
   private static final long PID = ProcessHandle.current().pid();
   private static final String NL = System.lineSeparator();
-
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
 
   @TempDir
   Path temp;
 
-  private int run(String... args) {
-    DispatcherCommand command = new DispatcherCommand();
-    CommandLine cli = CommandRunner.commandLine(command, () -> false);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+  @Override
+  public DispatcherCommand newCommand() {
+    return new DispatcherCommand();
   }
 
   /** Runs on loopback with a free port and the results in {@code results}, plus {@code args}. */
-  private int runOn(Path results, String... args) {
+  private ProgramRun runOn(Path results, String... args) {
     String[] all = new String[args.length + 6];
     System.arraycopy(new String[] {"--host", "127.0.0.1", "--port", "0", "--results-dir",
         results.toString()}, 0, all, 0, 6);
@@ -52,49 +45,21 @@ class DispatcherCommandTest {
   }
 
   @Test
-  void helpListsEveryOptionAndExitsZero() {
-    assertThat(run("--help")).isZero();
-    assertThat(out.toString()).contains("--host", "--port", "--results-dir",
-        "--heartbeat-interval", "--heartbeat-timeout", "--result-timeout",
-        "--accept-unassigned-results", "--token-file", "--verbose", "--quiet", "--version");
-  }
-
-  @Test
-  void refusesAZeroResultTimeout() {
-    assertThat(run("--result-timeout", "0s")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("dispatcher: --result-timeout 0s: not a positive"
-        + " duration; write e.g. 500ms, 5s, 10m or 1h" + NL);
-  }
-
-  @Test
-  void refusesAPortOutOfRange() {
-    assertThat(run("--port", "70000")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("dispatcher: --port 70000: not a port; give 0 to 65535"
-        + NL);
-  }
-
-  @Test
-  void refusesAZeroHeartbeatTimeout() {
-    assertThat(run("--heartbeat-timeout", "0s")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("dispatcher: --heartbeat-timeout 0s: not a positive"
-        + " duration; write e.g. 500ms, 5s, 10m or 1h" + NL);
-  }
-
-  @Test
-  void refusesADurationWithoutItsUnit() {
-    assertThat(run("--heartbeat-interval", "5")).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("dispatcher: --heartbeat-interval 5: a duration needs a"
-        + " unit: 5ms, 5s, 5m or 5h" + NL);
+  void refusesZeroDurationsAndDurationsWithoutTheirUnit() {
+    run("--result-timeout", "0s").assertUsageError("--result-timeout 0s: not a positive"
+        + " duration; write e.g. 500ms, 5s, 10m or 1h");
+    run("--heartbeat-timeout", "0s").assertUsageError("--heartbeat-timeout 0s: not a positive"
+        + " duration; write e.g. 500ms, 5s, 10m or 1h");
+    run("--heartbeat-interval", "5").assertUsageError("--heartbeat-interval 5: a duration needs"
+        + " a unit: 5ms, 5s, 5m or 5h");
   }
 
   @Test
   void refusesAResultsDirThatIsAFile() throws Exception {
     Path file = Files.writeString(temp.resolve("passwd"), "root:x:0:0\n");
 
-    assertThat(runOn(file)).isEqualTo(2);
+    runOn(file).assertUsageError("--results-dir " + file + ": not a folder");
 
-    assertThat(err.toString()).isEqualTo("dispatcher: --results-dir " + file + ": not a folder"
-        + NL);
     assertThat(Files.readString(file)).isEqualTo("root:x:0:0\n");
   }
 
@@ -103,10 +68,8 @@ class DispatcherCommandTest {
     Path file = Files.writeString(temp.resolve("a-file"), "");
     Path below = file.resolve("results");
 
-    assertThat(runOn(below)).isEqualTo(1);
-
-    assertThat(err.toString()).isEqualTo("dispatcher: --results-dir " + below + ": cannot create"
-        + " folder " + below + ": Not a directory" + NL);
+    runOn(below).assertFailure("--results-dir " + below + ": cannot create folder " + below
+        + ": Not a directory");
   }
 
   @Test
@@ -114,10 +77,11 @@ class DispatcherCommandTest {
     try (FailingFolder results = FailingFolder.create(temp.resolve("results"))) {
       results.startFailing();
 
-      assertThat(runOn(results.path())).isEqualTo(1);
+      ProgramRun run = runOn(results.path());
 
       // a full disk still takes an empty lock file; a read-only folder does not
-      assertThat(err.toString()).matches(Pattern.quote("dispatcher: --results-dir "
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).matches(Pattern.quote("dispatcher: --results-dir "
           + results.path() + ": cannot ") + "(create|write) lock file " + Pattern.quote(
           results.path().resolve(".surveil-lock") + ": " + results.reason() + NL));
     }
@@ -127,7 +91,7 @@ class DispatcherCommandTest {
   void saysWhyItCannotRewriteTheJournalOfAFolderItCannotWriteAndLeavesItAlone()
       throws Exception {
     try (FailingFolder results = FailingFolder.create(temp.resolve("results"))) {
-      try (DispatcherService first = new DispatcherService(new DispatcherService.Config(
+      try (DispatcherService first = new DispatcherService(new DispatcherSettings(
           new InetSocketAddress("127.0.0.1", 0), results.path(), Duration.ofSeconds(1),
           Duration.ofSeconds(2), ServerOptions.DEFAULT))) {
         first.pool().register(new dev.surveil.net.HostAndPort("127.0.0.1", 8901));
@@ -136,9 +100,10 @@ class DispatcherCommandTest {
       byte[] before = Files.readAllBytes(journal);
       results.startFailing();
 
-      assertThat(runOn(results.path())).isEqualTo(1);
+      ProgramRun run = runOn(results.path());
 
-      assertThat(err.toString()).startsWith("dispatcher: --results-dir " + results.path()
+      assertThat(run.exitCode()).isEqualTo(1);
+      assertThat(run.err()).startsWith("dispatcher: --results-dir " + results.path()
           + ": cannot rewrite journal " + journal + ": " + results.reason()).endsWith(NL)
           .hasLineCount(1);
       assertThat(Files.readAllBytes(journal)).isEqualTo(before);
@@ -149,11 +114,8 @@ class DispatcherCommandTest {
   @Test
   void refusesAHostThatDoesNotResolveBeforeWarningAnythingAboutIt() {
     try (LogRecorder logs = LogRecorder.record("dev.surveil", Level.INFO)) {
-      assertThat(run("--host", "nosuchhost.invalid", "--results-dir",
-          temp.resolve("results").toString())).isEqualTo(2);
-
-      assertThat(err.toString()).isEqualTo("dispatcher: --host nosuchhost.invalid: cannot"
-          + " resolve host name" + NL);
+      run("--host", "nosuchhost.invalid", "--results-dir", temp.resolve("results").toString())
+          .assertUsageError("--host nosuchhost.invalid: cannot resolve host name");
       assertThat(logs.lines()).isEmpty();
     }
     assertThat(temp.resolve("results")).doesNotExist();
@@ -163,12 +125,9 @@ class DispatcherCommandTest {
   void refusesAHostThatIsNotThisMachineWithoutTouchingTheResultsDir() {
     Path results = temp.resolve("results");
     // 192.0.2.1 is TEST-NET-1: documentation only, never a local address
-    assertThat(run("--host", "192.0.2.1", "--port", "0", "--results-dir", results.toString()))
-        .isEqualTo(1);
-
-    assertThat(err.toString()).isEqualTo("dispatcher: --host 192.0.2.1: not an address of this"
-        + " machine (Cannot assign requested address); give one of its names or addresses, or"
-        + " 0.0.0.0 for all" + NL);
+    run("--host", "192.0.2.1", "--port", "0", "--results-dir", results.toString())
+        .assertFailure("--host 192.0.2.1: not an address of this machine (Cannot assign"
+            + " requested address); give one of its names or addresses, or 0.0.0.0 for all");
     assertThat(results).doesNotExist();
   }
 
@@ -177,12 +136,9 @@ class DispatcherCommandTest {
     Path results = temp.resolve("results");
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      int code = run("--host", "127.0.0.1", "--port", String.valueOf(port),
-          "--results-dir", results.toString());
-
-      assertThat(code).isEqualTo(1);
-      assertThat(err.toString()).isEqualTo("dispatcher: --port " + port + ": already in use on"
-          + " 127.0.0.1; is another dispatcher running? Use --port to pick another" + NL);
+      run("--host", "127.0.0.1", "--port", String.valueOf(port), "--results-dir",
+          results.toString()).assertFailure("--port " + port + ": already in use on 127.0.0.1;"
+              + " is another dispatcher running? Use --port to pick another");
     }
     assertThat(results).doesNotExist();
   }
@@ -190,7 +146,7 @@ class DispatcherCommandTest {
   @Test
   void refusesAResultsDirAnotherDispatcherHasAndLeavesItsJournalAlone() throws Exception {
     Path results = temp.resolve("test_results");
-    try (DispatcherService running = new DispatcherService(new DispatcherService.Config(
+    try (DispatcherService running = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", 0), results, Duration.ofSeconds(1),
         Duration.ofSeconds(2), ServerOptions.DEFAULT))) {
       running.start();
@@ -198,10 +154,7 @@ class DispatcherCommandTest {
       byte[] before = Files.readAllBytes(journal);
       long modified = Files.getLastModifiedTime(journal).toMillis();
 
-      assertThat(runOn(results)).isEqualTo(1);
-
-      assertThat(err.toString()).isEqualTo("dispatcher: " + results
-          + " is in use by another dispatcher (pid " + PID + ")" + NL);
+      runOn(results).assertFailure(results + " is in use by another dispatcher (pid " + PID + ")");
       assertThat(Files.readAllBytes(journal)).isEqualTo(before);
       assertThat(Files.getLastModifiedTime(journal).toMillis()).isEqualTo(modified);
     }
@@ -211,9 +164,7 @@ class DispatcherCommandTest {
   void saysInOneLineThatTheTokenFileIsMissing() {
     Path missing = temp.resolve("no-such-token");
 
-    assertThat(runOn(temp.resolve("results"), "--token-file", missing.toString())).isEqualTo(1);
-
-    assertThat(err.toString()).isEqualTo("dispatcher: --token-file: no such token file: "
-        + missing + NL);
+    runOn(temp.resolve("results"), "--token-file", missing.toString())
+        .assertFailure("--token-file: no such token file: " + missing);
   }
 }

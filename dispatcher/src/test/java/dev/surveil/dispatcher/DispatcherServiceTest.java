@@ -46,7 +46,7 @@ class DispatcherServiceTest {
 
   @BeforeEach
   void setUp() throws Exception {
-    dispatcher = new DispatcherService(new DispatcherService.Config(
+    dispatcher = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
         Duration.ofSeconds(1), ServerOptions.DEFAULT));
     dispatcher.start();
@@ -64,8 +64,8 @@ class DispatcherServiceTest {
     dispatcher.close();
   }
 
-  private DispatcherService.Config config(int port, Path results) {
-    return new DispatcherService.Config(new InetSocketAddress("127.0.0.1", port), results,
+  private DispatcherSettings config(int port, Path results) {
+    return new DispatcherSettings(new InetSocketAddress("127.0.0.1", port), results,
         Duration.ofMillis(100), Duration.ofSeconds(1), ServerOptions.DEFAULT);
   }
 
@@ -161,7 +161,7 @@ class DispatcherServiceTest {
     dispatcher.close();
     Files.writeString(dir.resolve(third.value()), "stored just before the crash");
 
-    dispatcher = new DispatcherService(new DispatcherService.Config(
+    dispatcher = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", 0), dir, Duration.ofMillis(100),
         Duration.ofSeconds(1), ServerOptions.DEFAULT));
     assertThat(dispatcher.pool().runners()).containsExactly(runnerAddress());

@@ -3,6 +3,7 @@ package dev.surveil.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.dispatcher.DispatcherService;
+import dev.surveil.dispatcher.DispatcherSettings;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
@@ -77,7 +78,7 @@ class AuthenticationTest {
 
   @BeforeEach
   void start() throws Exception {
-    dispatcher = new DispatcherService(new DispatcherService.Config(loopback(),
+    dispatcher = new DispatcherService(new DispatcherSettings(loopback(),
         dir.resolve("results"), Duration.ofSeconds(30), Duration.ofSeconds(2),
         ServerOptions.DEFAULT.withVerifier(new RequestVerifier(SECRET)))
         // the fake runner never takes the commit; its results come from this test

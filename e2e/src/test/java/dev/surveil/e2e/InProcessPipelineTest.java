@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.surveil.dispatcher.DispatcherService;
+import dev.surveil.dispatcher.DispatcherSettings;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.observer.ObserverService;
+import dev.surveil.observer.ObserverSettings;
 import dev.surveil.runner.PortRange;
 import dev.surveil.runner.RepositoryCheckout;
 import dev.surveil.runner.RunnerService;
@@ -52,7 +54,7 @@ class InProcessPipelineTest {
   @Test
   void aCommitProducesAResultFileWithOnePassAndOneFailure() throws Exception {
     Path results = repo.root().resolve("test_results");
-    dispatcher = new DispatcherService(new DispatcherService.Config(
+    dispatcher = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", 0), results, Duration.ofMillis(500),
         Duration.ofSeconds(2), ServerOptions.DEFAULT));
     dispatcher.start();
@@ -63,8 +65,8 @@ class InProcessPipelineTest {
         checkout, new JUnitSourceExecutor(Duration.ofMinutes(2), checkout.workRoot()),
         Ticker.SYSTEM);
     runner.start();
-    observer = ObserverService.open(repo.cloneTo("observer"), address, Duration.ofHours(1),
-        false);
+    observer = ObserverService.open(
+        new ObserverSettings(repo.cloneTo("observer"), address, Duration.ofHours(1), false));
 
     String commit = repo.commitTrivialChange("hello");
     observer.pollOnce();

@@ -3,6 +3,7 @@ package dev.surveil.e2e;
 import static org.awaitility.Awaitility.await;
 
 import dev.surveil.dispatcher.DispatcherService;
+import dev.surveil.dispatcher.DispatcherSettings;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.runner.PortRange;
@@ -41,7 +42,7 @@ final class InProcessServers implements AutoCloseable {
   /** Starts both; the dispatcher's server uses {@code dispatcherOptions}. */
   InProcessServers(ServerOptions dispatcherOptions) {
     try {
-      dispatcher = new DispatcherService(new DispatcherService.Config(
+      dispatcher = new DispatcherService(new DispatcherSettings(
           new InetSocketAddress("127.0.0.1", 0), resultsDir, Duration.ofMillis(500),
           Duration.ofSeconds(2), dispatcherOptions));
       dispatcher.start();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.surveil.dispatcher.DispatcherService;
+import dev.surveil.dispatcher.DispatcherSettings;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
@@ -75,7 +76,7 @@ class RunnerRejoinTest {
   }
 
   private DispatcherService startDispatcher(int port) throws IOException {
-    DispatcherService started = new DispatcherService(new DispatcherService.Config(
+    DispatcherService started = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", port), resultsDir, Duration.ofMillis(500),
         Duration.ofSeconds(2), ServerOptions.DEFAULT));
     started.start();

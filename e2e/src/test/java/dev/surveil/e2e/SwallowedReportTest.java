@@ -3,6 +3,7 @@ package dev.surveil.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.dispatcher.DispatcherService;
+import dev.surveil.dispatcher.DispatcherSettings;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
@@ -75,7 +76,7 @@ class SwallowedReportTest {
 
   @Test
   void anOverdueResultMakesTheDispatcherAskTheRunnerWhichTestsTheCommitAgain() throws Exception {
-    dispatcher = new DispatcherService(new DispatcherService.Config(
+    dispatcher = new DispatcherService(new DispatcherSettings(
         new InetSocketAddress("127.0.0.1", 0), resultsDir, Duration.ofMillis(200),
         Duration.ofSeconds(2), ServerOptions.DEFAULT).withResultTimeout(Duration.ofSeconds(2)));
     dispatcher.start();

@@ -2,16 +2,15 @@ package dev.surveil.observer;
 
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.DispatcherAddress;
 import dev.surveil.cli.HostNames;
-import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.ListenFailure;
+import dev.surveil.cli.PortConverter;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.StartupException;
+import dev.surveil.cli.SurveilVersion;
+import dev.surveil.cli.Usage;
 import dev.surveil.cli.Verbosity;
-import dev.surveil.lifecycle.UncaughtExceptions;
-import dev.surveil.net.HostAndPort;
-import dev.surveil.auth.Secret;
 import dev.surveil.storage.FolderInUseException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -20,17 +19,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * The {@code observer} program: parses its options, opens the clone and runs an
  * {@link ObserverService} until the process is stopped. Not thread-safe (one use per instance).
  */
-@Command(name = "observer", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+@Command(name = "observer", mixinStandardHelpOptions = true,
+    versionProvider = SurveilVersion.class,
     description = "Watches a git repository through its own clone and asks the dispatcher to"
         + " test every new commit, oldest first.")
 public final class ObserverCommand implements Callable<Integer> {
@@ -48,13 +50,10 @@ public final class ObserverCommand implements Callable<Integer> {
   @Mixin
   private AuthOptions auth;
 
-  @Option(names = "--dispatcher-server", paramLabel = "HOST:PORT", defaultValue = "localhost:8888",
-      converter = HostPortConverter.class,
-      description = "The dispatcher's address (default: ${DEFAULT-VALUE}).")
-  private HostAndPort dispatcher;
+  @Mixin
+  private DispatcherAddress dispatcher;
 
   @Option(names = "--poll-interval", paramLabel = "DURATION", defaultValue = "5s",
-      converter = DurationConverter.class,
       description = "Time between two polls of the repository, e.g. 500ms, 5s, 1m"
           + " (default: ${DEFAULT-VALUE}).")
   private Duration pollInterval;
@@ -65,6 +64,7 @@ public final class ObserverCommand implements Callable<Integer> {
   private boolean latestOnly;
 
   @Option(names = "--notify-port", paramLabel = "PORT", defaultValue = "8889",
+      converter = PortConverter.class,
       description = "Port to listen on for 'notify' from repository hooks (scripts/notify),"
           + " which makes the observer poll at once (default: ${DEFAULT-VALUE}; 0 picks a free"
           + " port).")
@@ -79,46 +79,51 @@ public final class ObserverCommand implements Callable<Integer> {
           + " from its 'origin' remote at every poll.")
   private Path repo;
 
-  private final boolean installShutdownHook;
-
-  /** A command for tests: it installs no shutdown hook. */
-  public ObserverCommand() {
-    this(false);
-  }
-
-  private ObserverCommand(boolean installShutdownHook) {
-    this.installShutdownHook = installShutdownHook;
-  }
+  @Spec
+  private CommandSpec spec;
 
   public static void main(String[] args) {
-    UncaughtExceptions.install("observer", System::exit);
-    ObserverCommand command = new ObserverCommand(true);
-    System.exit(CommandRunner.commandLine(command, command::verbose).execute(args));
-  }
-
-  private boolean verbose() {
-    return verbosity != null && verbosity.verbose();
+    CommandRunner.main(new ObserverCommand(), args);
   }
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws Exception {
     verbosity.apply("observer");
+    ObserverService service = open(settings());
+    return ShutdownHook.whileRunning("observer", () -> service.close(CLOSE_LIMIT), SHUTDOWN_LIMIT,
+        () -> {
+          start(service);
+          auth.warnIfUnauthenticated("observer", notifyHost);
+          service.awaitTermination();
+          return ExitCode.OK;
+        });
+  }
+
+  /** The settings the options give; a value that can never work is a usage error. */
+  private ObserverSettings settings() throws IOException {
     if (pollInterval.compareTo(Duration.ofMillis(1)) < 0) {
-      throw StartupException.usage(
-          StartupException.option("--poll-interval", pollInterval, "shorter than 1ms"));
-    }
-    if (notifyPort < 0 || notifyPort > 65535) {
-      throw StartupException.usage(
-          StartupException.option("--notify-port", notifyPort, "not a port; give 0 to 65535"));
+      throw Usage.error(spec, "--poll-interval", pollInterval, "shorter than 1ms");
     }
     InetSocketAddress notifyAddress =
-        HostNames.listenAddress("--notify-host", notifyHost, notifyPort);
-    HostNames.requireResolvable("--dispatcher-server", dispatcher);
-    Optional<Secret> secret = auth.secret(); // a token problem is thrown: one line, exit 1
-    ObserverService service = open(notifyAddress, secret);
-    if (installShutdownHook) {
-      ShutdownHook.install("observer", () -> service.close(CLOSE_LIMIT), SHUTDOWN_LIMIT);
+        HostNames.listenAddress(spec, "--notify-host", notifyHost, notifyPort);
+    // a token problem is thrown: one line, exit 1
+    return new ObserverSettings(repo, dispatcher.resolved(), pollInterval, latestOnly,
+        Optional.of(notifyAddress), auth.secret());
+  }
+
+  /** The service on the clone, locked: a usage error if it is unusable, a failure if in use. */
+  private ObserverService open(ObserverSettings settings) {
+    try {
+      return ObserverService.open(settings);
+    } catch (UnusableCloneException e) {
+      throw Usage.error(spec, e.getMessage());
+    } catch (FolderInUseException e) {
+      throw StartupException.failure(e.getMessage(), e);
     }
+  }
+
+  /** Listens for notify and starts polling; a failure is one line naming what to change. */
+  private void start(ObserverService service) throws IOException {
     try {
       service.start();
     } catch (SocketException e) {
@@ -127,21 +132,6 @@ public final class ObserverCommand implements Callable<Integer> {
               + " one)");
     } catch (IOException e) {
       throw StartupException.failure("REPO " + repo + ": " + e.getMessage(), e);
-    }
-    auth.warnIfUnauthenticated("observer", notifyHost);
-    service.awaitTermination();
-    return CommandLine.ExitCode.OK;
-  }
-
-  /** The service on the clone, locked: one line if it is unusable (2) or in use (1). */
-  private ObserverService open(InetSocketAddress notifyAddress, Optional<Secret> secret) {
-    try {
-      return ObserverService.open(repo, dispatcher, pollInterval, latestOnly, notifyAddress,
-          secret);
-    } catch (UnusableCloneException e) {
-      throw StartupException.usage(e.getMessage());
-    } catch (FolderInUseException e) {
-      throw StartupException.failure(e.getMessage(), e);
     }
   }
 }

@@ -1,7 +1,6 @@
 package dev.surveil.observer;
 
 import dev.surveil.time.Durations;
-import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
@@ -12,7 +11,6 @@ import dev.surveil.storage.FolderInUseException;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -82,47 +80,22 @@ public final class ObserverService implements AutoCloseable {
   }
 
   /**
-   * Opens the clone at {@code clone} and builds a service that dispatches to {@code dispatcher},
-   * without a notify address.
+   * Opens the clone {@code settings} names and builds a service that dispatches to its dispatcher
+   * and, once started, listens for {@code notify} on its notify address, if it has one.
    *
    * @throws UnusableCloneException with a one-line message for the user
    * @throws FolderInUseException if another observer or a runner has the clone
    */
-  public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
-      boolean latestOnly) throws UnusableCloneException, FolderInUseException {
-    return open(clone, dispatcher, interval, latestOnly, null);
-  }
-
-  /**
-   * Opens the clone at {@code clone} and builds a service that dispatches to {@code dispatcher}
-   * and, once started, listens for {@code notify} on {@code notifyAddress} (null: nowhere).
-   *
-   * @throws UnusableCloneException with a one-line message for the user
-   * @throws FolderInUseException if another observer or a runner has the clone
-   */
-  public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
-      boolean latestOnly, InetSocketAddress notifyAddress)
+  public static ObserverService open(ObserverSettings settings)
       throws UnusableCloneException, FolderInUseException {
-    return open(clone, dispatcher, interval, latestOnly, notifyAddress, Optional.empty());
-  }
-
-  /**
-   * As {@link #open(Path, HostAndPort, Duration, boolean, InetSocketAddress)}; with a
-   * {@code secret}, the requests to the dispatcher are signed with it and the notify server
-   * refuses every request that is not.
-   *
-   * @throws UnusableCloneException with a one-line message for the user
-   * @throws FolderInUseException if another observer or a runner has the clone
-   */
-  public static ObserverService open(Path clone, HostAndPort dispatcher, Duration interval,
-      boolean latestOnly, InetSocketAddress notifyAddress, Optional<Secret> secret)
-      throws UnusableCloneException, FolderInUseException {
-    RepositoryPoller poller = RepositoryPoller.open(clone);
+    RepositoryPoller poller = RepositoryPoller.open(settings.repository());
     try {
-      CommitNotifier notifier =
-          CommitNotifier.create(dispatcher, latestOnly, secret.map(RequestSigner::new));
-      return new ObserverService(poller, notifier, interval, notifyAddress,
-          ServerOptions.DEFAULT.withSecret(secret), Ticker.SYSTEM);
+      Optional<Secret> secret = settings.secret();
+      CommitNotifier notifier = CommitNotifier.create(settings.dispatcher(),
+          settings.latestOnly(), secret.map(RequestSigner::new));
+      return new ObserverService(poller, notifier, settings.pollInterval(),
+          settings.notifyAddress().orElse(null), ServerOptions.DEFAULT.withSecret(secret),
+          Ticker.SYSTEM);
     } catch (RuntimeException e) {
       poller.close();
       throw e;

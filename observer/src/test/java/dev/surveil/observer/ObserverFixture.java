@@ -114,8 +114,8 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
   /** A service on the clone with {@code secret}, closed by {@link #close()}. */
   ObserverService observe(HostAndPort address, Duration interval, InetSocketAddress notify,
       Optional<Secret> secret) throws UnusableCloneException, FolderInUseException {
-    ObserverService service =
-        ObserverService.open(clone, address, interval, false, notify, secret);
+    ObserverService service = ObserverService.open(new ObserverSettings(clone, address, interval,
+        false, Optional.ofNullable(notify), secret));
     services.add(service);
     return service;
   }

@@ -66,7 +66,7 @@ class ObserverServiceTest {
 
   private ObserverService observe(HostAndPort address, boolean latestOnly, Duration interval)
       throws UnusableCloneException, FolderInUseException {
-    service = ObserverService.open(clone, address, interval, latestOnly);
+    service = ObserverService.open(new ObserverSettings(clone, address, interval, latestOnly));
     return service;
   }
 

@@ -2,15 +2,15 @@ package dev.surveil.runner;
 
 import dev.surveil.cli.AuthOptions;
 import dev.surveil.cli.CommandRunner;
-import dev.surveil.cli.DurationConverter;
+import dev.surveil.cli.DispatcherAddress;
 import dev.surveil.cli.HostNames;
-import dev.surveil.cli.HostPortConverter;
 import dev.surveil.cli.ListenFailure;
+import dev.surveil.cli.PortConverter;
 import dev.surveil.cli.ShutdownHook;
 import dev.surveil.cli.StartupException;
+import dev.surveil.cli.SurveilVersion;
+import dev.surveil.cli.Usage;
 import dev.surveil.cli.Verbosity;
-import dev.surveil.lifecycle.UncaughtExceptions;
-import dev.surveil.net.HostAndPort;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
 import dev.surveil.runner.execution.ShellCommandExecutor;
 import dev.surveil.runner.execution.TestExecutor;
@@ -24,11 +24,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** The {@code runner} program: its options, and the wiring of a {@link RunnerService}. */
-@Command(name = "runner", mixinStandardHelpOptions = true, version = "Surveil 0.1.0",
+/**
+ * The {@code runner} program: its options, and the wiring of a {@link RunnerService}. Not
+ * thread-safe (one use per instance), except {@link #stop()}.
+ */
+@Command(name = "runner", mixinStandardHelpOptions = true, versionProvider = SurveilVersion.class,
     description = "Registers with the dispatcher, then checks out and tests in REPO each commit"
         + " the dispatcher sends, and reports the results back.")
 public final class RunnerCommand implements Callable<Integer> {
@@ -49,18 +54,15 @@ public final class RunnerCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   private String host;
 
-  @Option(names = "--port", paramLabel = "PORT",
+  @Option(names = "--port", paramLabel = "PORT", converter = PortConverter.class,
       description = "Port to listen on; 0 picks any free port"
           + " (default: the first free port in 8900-9000).")
   private Integer port;
 
-  @Option(names = "--dispatcher-server", defaultValue = "localhost:8888",
-      paramLabel = "HOST:PORT", converter = HostPortConverter.class,
-      description = "The dispatcher to register with and report to (default: ${DEFAULT-VALUE}).")
-  private HostAndPort dispatcher;
+  @Mixin
+  private DispatcherAddress dispatcher;
 
   @Option(names = "--test-timeout", defaultValue = "10m", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "Kill a test run that takes longer, e.g. 90s or 10m"
           + " (default: ${DEFAULT-VALUE}).")
   private Duration testTimeout;
@@ -71,14 +73,12 @@ public final class RunnerCommand implements Callable<Integer> {
   private String testCommand;
 
   @Option(names = "--dispatcher-check-interval", defaultValue = "2s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "After this long without a ping, ask the dispatcher for its status and, if"
           + " it answers, register again: it has dropped this runner. Keep it longer than the"
           + " dispatcher's heartbeat interval (default: ${DEFAULT-VALUE}).")
   private Duration dispatcherCheckInterval;
 
   @Option(names = "--stop-timeout", defaultValue = "30s", paramLabel = "DURATION",
-      converter = DurationConverter.class,
       description = "On SIGTERM or Ctrl-C, take no new commit and wait this long for the commit"
           + " being tested to finish and its report to be delivered; then kill the test run"
           + " (default: ${DEFAULT-VALUE}).")
@@ -88,44 +88,32 @@ public final class RunnerCommand implements Callable<Integer> {
       description = "The runner's own clone of the repository to test.")
   private Path repository;
 
-  private final boolean installShutdownHook;
+  @Spec
+  private CommandSpec spec;
+
   private volatile RunnerService service;
 
-  /** A command for tests: it installs no shutdown hook; {@link #stop()} stops it. */
-  public RunnerCommand() {
-    this(false);
-  }
-
-  private RunnerCommand(boolean installShutdownHook) {
-    this.installShutdownHook = installShutdownHook;
-  }
-
   public static void main(String[] args) {
-    UncaughtExceptions.install("runner", System::exit);
-    RunnerCommand command = new RunnerCommand(true);
-    int exitCode = CommandRunner.commandLine(command, () -> command.verbosity.verbose())
-        .execute(args);
-    System.exit(exitCode);
+    CommandRunner.main(new RunnerCommand(), args);
   }
 
   @Override
-  public Integer call() throws IOException, InterruptedException {
+  public Integer call() throws Exception {
     verbosity.apply("runner");
     checkOptions();
     RunnerSettings settings = new RunnerSettings(host,
-        port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher, dispatcherCheckInterval,
-        auth.secret()); // a token problem is thrown: one line, exit 1
+        port == null ? PortRange.DEFAULT : PortRange.of(port), dispatcher.resolved(),
+        dispatcherCheckInterval, auth.secret()); // a token problem is thrown: one line, exit 1
     try (RepositoryCheckout checkout = openClone();
         RunnerService runner = new RunnerService(settings, checkout, executor(checkout),
             Ticker.SYSTEM)) {
       service = runner;
-      if (installShutdownHook) {
-        ShutdownHook.install("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT));
-      }
-      start(runner);
-      auth.warnIfUnauthenticated("runner", host);
-      runner.awaitStop();
-      return ExitCode.OK;
+      return ShutdownHook.whileRunning("runner", this::stop, stopTimeout.plus(CLOSE_LIMIT), () -> {
+        start(runner);
+        auth.warnIfUnauthenticated("runner", host);
+        runner.awaitStop();
+        return ExitCode.OK;
+      });
     }
   }
 
@@ -137,26 +125,20 @@ public final class RunnerCommand implements Callable<Integer> {
 
   /** Refuses, as a usage error, a value that can never work. */
   private void checkOptions() {
-    if (port != null && (port < 0 || port > 65535)) {
-      throw StartupException.usage(
-          StartupException.option("--port", port, "not a port; give 0 to 65535"));
-    }
     if (testCommand != null && testCommand.isBlank()) {
-      throw StartupException.usage(
-          StartupException.option("--test-command", testCommand, "must not be empty"));
+      throw Usage.error(spec, "--test-command", testCommand, "must not be empty");
     }
-    HostNames.listenAddress("--host", host, 0);
-    HostNames.requireResolvable("--dispatcher-server", dispatcher);
+    HostNames.listenAddress(spec, "--host", host, 0);
   }
 
-  /** The clone, locked for this runner: one line if it is unusable (2) or in use (1). */
-  private RepositoryCheckout openClone() throws IOException {
+  /** The clone, locked for this runner: a usage error if it is unusable, a failure if in use. */
+  private RepositoryCheckout openClone() {
     try {
       return RepositoryCheckout.open(repository);
     } catch (FolderInUseException e) {
       throw StartupException.failure(e.getMessage(), e);
     } catch (IOException e) {
-      throw StartupException.usage(e.getMessage());
+      throw Usage.error(spec, e.getMessage());
     }
   }
 

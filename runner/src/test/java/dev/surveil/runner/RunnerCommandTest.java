@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.protocol.Register;
+import dev.surveil.testing.CommandLineContract;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
+import dev.surveil.testing.ProgramRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -20,12 +22,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 
-class RunnerCommandTest {
-  private static final String NL = System.lineSeparator();
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+/**
+ * The runner's command line, run in process: a value that can never work is one line, the usage
+ * and exit code 2; any other reason not to start is one line and exit code 1.
+ */
+class RunnerCommandTest implements CommandLineContract {
   private final GitRepoFixture fixture = GitRepoFixture.createWithBasicTests();
 
   @AfterEach
@@ -34,59 +36,30 @@ class RunnerCommandTest {
     RunnerThreads.awaitNoneAlive();
   }
 
-  private int run(String... args) {
-    CommandLine cli = CommandRunner.commandLine(new RunnerCommand(), () -> false);
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+  @Override
+  public RunnerCommand newCommand() {
+    return new RunnerCommand();
   }
 
   @Test
-  void helpListsEveryOptionWithItsDefault() {
-    assertThat(run("--help")).isZero();
-
-    assertThat(out.toString())
-        .contains("Usage: runner", "REPO", "--host=HOST", "--port=PORT",
-            "--dispatcher-server=HOST:PORT", "--test-timeout=DURATION", "--test-command=CMD",
-            "--dispatcher-check-interval=DURATION", "--stop-timeout=DURATION",
-            "--token-file=PATH", "SURVEIL_TOKEN", "--verbose",
-            "--quiet", "--version")
-        .contains("(default: localhost)", "(default: localhost:8888)", "(default: 10m)",
-            "(default: 2s)", "(default: 30s)", "first free port in 8900-9000");
-    assertThat(err.toString()).isEmpty();
+  void helpSaysWhichPortsTheRunnerTriesWithoutPort() {
+    assertThat(run("--help").out()).contains("first free port in 8900-9000");
   }
 
   @Test
-  void everyOptionHasADescription() {
-    for (OptionSpec option : new CommandLine(new RunnerCommand()).getCommandSpec().options()) {
-      assertThat(String.join(" ", option.description())).as(option.longestName()).isNotBlank();
-    }
-  }
-
-  @Test
-  void versionNamesSurveil() {
-    assertThat(run("--version")).isZero();
-    assertThat(out.toString()).isEqualTo("Surveil 0.1.0" + System.lineSeparator());
-  }
-
-  @Test
-  void missingRepositoryFolderGivesOneLineAndExitCode2() {
+  void missingRepositoryFolderIsAUsageError() {
     Path missing = fixture.root().resolve("no-such-clone");
 
-    assertThat(run("--port", "0", missing.toString())).isEqualTo(2);
-
-    assertThat(err.toString()).isEqualTo("runner: REPO " + missing + ": no such folder; give the"
-        + " runner its own clone: git clone <repository-url> " + missing + NL);
+    run("--port", "0", missing.toString()).assertUsageError("REPO " + missing + ": no such"
+        + " folder; give the runner its own clone: git clone <repository-url> " + missing);
   }
 
   @Test
-  void folderThatIsNotARepositoryGivesOneLineAndExitCode2() throws Exception {
+  void folderThatIsNotARepositoryIsAUsageError() throws Exception {
     Path plain = Files.createDirectories(fixture.root().resolve("plain"));
 
-    assertThat(run(plain.toString())).isEqualTo(2);
-
-    assertThat(err.toString()).startsWith("runner: REPO " + plain + ": not a git repository;")
-        .hasLineCount(1);
+    run(plain.toString()).assertUsageError("REPO " + plain + ": not a git repository; give the"
+        + " runner its own clone: git clone <repository-url> " + plain);
   }
 
   @Test
@@ -95,48 +68,33 @@ class RunnerCommandTest {
     try (RepositoryCheckout first = RepositoryCheckout.open(clone)) {
       Path testRun = Files.createDirectories(first.workRoot().resolve("surveil-junit-1"));
 
-      assertThat(run("--port", "0", clone.toString())).isEqualTo(1);
+      run("--port", "0", clone.toString()).assertFailure(clone
+          + " is in use by another runner (pid " + ProcessHandle.current().pid() + ")");
 
-      assertThat(err.toString()).isEqualTo("runner: " + clone
-          + " is in use by another runner (pid " + ProcessHandle.current().pid() + ")" + NL);
       assertThat(testRun).isDirectory();
     }
   }
 
   @Test
-  void badDispatcherServerValueIsAUsageError() {
-    assertThat(run("--dispatcher-server", "localhost", fixture.master().toString()))
-        .isEqualTo(2);
+  void badOrUnresolvableAddressesAreUsageErrors() {
+    String clone = fixture.cloneTo("runner").toString();
 
-    assertThat(err.toString()).isEqualTo("runner: --dispatcher-server localhost: expected"
-        + " HOST:PORT, e.g. localhost:8888" + NL);
-  }
-
-  @Test
-  void dispatcherServerThatDoesNotResolveIsAUsageError() {
-    assertThat(run("--port", "0", "--dispatcher-server", "nosuchhost.invalid:8888",
-        fixture.cloneTo("runner").toString())).isEqualTo(2);
-
-    assertThat(err.toString()).isEqualTo("runner: --dispatcher-server nosuchhost.invalid:8888:"
-        + " cannot resolve host name nosuchhost.invalid" + NL);
-  }
-
-  @Test
-  void hostThatDoesNotResolveIsAUsageError() {
-    assertThat(run("--host", "nosuchhost.invalid", fixture.cloneTo("runner").toString()))
-        .isEqualTo(2);
-
-    assertThat(err.toString()).isEqualTo("runner: --host nosuchhost.invalid: cannot resolve host"
-        + " name" + NL);
+    run("--dispatcher-server", "localhost", clone).assertUsageError("--dispatcher-server"
+        + " localhost: expected HOST:PORT, e.g. localhost:8888");
+    run("--dispatcher-server", "localhost:99999", clone).assertUsageError("--dispatcher-server"
+        + " localhost:99999: not a port; give 0 to 65535");
+    run("--port", "0", "--dispatcher-server", "nosuchhost.invalid:8888", clone)
+        .assertUsageError("--dispatcher-server nosuchhost.invalid:8888: cannot resolve host"
+            + " name nosuchhost.invalid");
+    run("--host", "nosuchhost.invalid", clone)
+        .assertUsageError("--host nosuchhost.invalid: cannot resolve host name");
   }
 
   @Test
   void hostThatIsNotThisMachineFailsAtOnceWithoutTryingEveryPort() {
-    assertThat(run("--host", "192.0.2.1", fixture.cloneTo("runner").toString())).isEqualTo(1);
-
-    assertThat(err.toString()).isEqualTo("runner: --host 192.0.2.1: not an address of this"
-        + " machine (Cannot assign requested address); give one of its names or addresses, or"
-        + " 0.0.0.0 for all" + NL);
+    run("--host", "192.0.2.1", fixture.cloneTo("runner").toString()).assertFailure("--host"
+        + " 192.0.2.1: not an address of this machine (Cannot assign requested address); give"
+        + " one of its names or addresses, or 0.0.0.0 for all");
   }
 
   @Test
@@ -144,46 +102,30 @@ class RunnerCommandTest {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("localhost"))) {
       int port = taken.getLocalPort();
 
-      assertThat(run("--port", String.valueOf(port), fixture.cloneTo("runner").toString()))
-          .isEqualTo(1);
-
-      assertThat(err.toString()).isEqualTo("runner: --port " + port + ": already in use on"
-          + " localhost; is another runner using it? Use --port to pick another, or 0 for any"
-          + " free port" + NL);
+      run("--port", String.valueOf(port), fixture.cloneTo("runner").toString())
+          .assertFailure("--port " + port + ": already in use on localhost; is another runner"
+              + " using it? Use --port to pick another, or 0 for any free port");
     }
   }
 
   @Test
-  void badPortAndEmptyTestCommandAreUsageErrors() {
+  void emptyTestCommandAndBadDurationsAreUsageErrors() {
     String clone = fixture.cloneTo("runner").toString();
 
-    assertThat(run("--port", "70000", clone)).isEqualTo(2);
-    assertThat(run("--port", "0", "--test-command", "", clone)).isEqualTo(2);
-
-    assertThat(err.toString().lines()).containsExactly(
-        "runner: --port 70000: not a port; give 0 to 65535",
-        "runner: --test-command '': must not be empty");
-  }
-
-  @Test
-  void badDurationIsAUsageError() {
-    assertThat(run("--test-timeout", "soon", fixture.master().toString())).isEqualTo(2);
-    assertThat(run("--stop-timeout", "30", fixture.master().toString())).isEqualTo(2);
-
-    assertThat(err.toString().lines()).containsExactly(
-        "runner: --test-timeout soon: not a duration; write e.g. 500ms, 5s, 10m or 1h",
-        "runner: --stop-timeout 30: a duration needs a unit: 30ms, 30s, 30m or 30h");
+    run("--port", "0", "--test-command", "", clone)
+        .assertUsageError("--test-command '': must not be empty");
+    run("--test-timeout", "soon", clone).assertUsageError("--test-timeout soon: not a duration;"
+        + " write e.g. 500ms, 5s, 10m or 1h");
+    run("--stop-timeout", "30", clone).assertUsageError("--stop-timeout 30: a duration needs a"
+        + " unit: 30ms, 30s, 30m or 30h");
   }
 
   @Test
   void missingTokenFileGivesOneLineAndExitCode1() {
     Path missing = fixture.root().resolve("no-such-token");
 
-    assertThat(run("--port", "0", "--token-file", missing.toString(),
-        fixture.cloneTo("runner").toString())).isEqualTo(1);
-
-    assertThat(err.toString()).isEqualTo("runner: --token-file: no such token file: " + missing
-        + NL);
+    run("--port", "0", "--token-file", missing.toString(), fixture.cloneTo("runner").toString())
+        .assertFailure("--token-file: no such token file: " + missing);
   }
 
   @Test
@@ -191,17 +133,16 @@ class RunnerCommandTest {
     Path token = Files.writeString(fixture.root().resolve("token"), "a-token-for-this-test\n");
     Files.setPosixFilePermissions(token, PosixFilePermissions.fromString("rw-r--r--"));
 
-    assertThat(run("--port", "0", "--token-file", token.toString(),
-        fixture.cloneTo("runner").toString())).isEqualTo(1);
-
-    assertThat(err.toString()).isEqualTo("runner: --token-file: token file " + token
-        + " is readable by others; run: chmod 600 " + token + NL);
+    run("--port", "0", "--token-file", token.toString(), fixture.cloneTo("runner").toString())
+        .assertFailure("--token-file: token file " + token + " is readable by others; run:"
+            + " chmod 600 " + token);
   }
 
   @Test
   void waitsForAnUnreachableDispatcherAndExitsWithCode0WhenStopped() throws Exception {
     RunnerCommand command = new RunnerCommand();
-    CommandLine cli = CommandRunner.commandLine(command, () -> false);
+    CommandLine cli = CommandRunner.commandLine(command);
+    StringWriter err = new StringWriter();
     cli.setErr(new PrintWriter(err, true));
     ExecutorService background = Executors.newSingleThreadExecutor();
     try (FakeDispatcher dispatcher = FakeDispatcher.start();
