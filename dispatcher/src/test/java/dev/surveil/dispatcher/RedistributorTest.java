@@ -8,6 +8,7 @@ import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
+import dev.surveil.testing.ExpectsThreadDeath;
 import dev.surveil.testing.FakeTicker;
 import dev.surveil.testing.LogRecorder;
 import java.nio.file.Path;
@@ -145,6 +146,7 @@ class RedistributorTest {
   }
 
   @Test
+  @ExpectsThreadDeath("the redistributor dies to show the policy ends the dispatcher")
   void anErrorInTheRedistributorEndsTheDispatcherRatherThanStallingTheQueue() throws Exception {
     BlockingQueue<Integer> exits = new ArrayBlockingQueue<>(1);
     try (LogRecorder logs = LogRecorder.record(UncaughtExceptions.class.getName())) {
