@@ -11,7 +11,9 @@ import dev.surveil.protocol.Request;
 import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.storage.FolderInUseException;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
+import dev.surveil.testing.LiveThreads;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -151,8 +153,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** Whether a live thread's name starts with {@code prefix}. */
   static boolean threadAlive(String prefix) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().startsWith(prefix) && t.isAlive());
+    return !LiveThreads.named(prefix).isEmpty();
   }
 
   private void closeServices() {

@@ -5,6 +5,7 @@ import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Register;
 import dev.surveil.auth.Secret;
 import dev.surveil.runner.execution.TestExecutor;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import dev.surveil.time.Backoff;

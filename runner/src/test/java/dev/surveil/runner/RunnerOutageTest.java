@@ -11,6 +11,7 @@ import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.nio.file.Files;

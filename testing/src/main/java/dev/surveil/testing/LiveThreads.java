@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -69,7 +70,8 @@ public final class LiveThreads {
         TimeUnit.NANOSECONDS.timedJoin(thread, left);
       }
     }
-    return started.stream().filter(Thread::isAlive).collect(Collectors.toCollection(ArrayList::new));
+    return started.stream().filter(Thread::isAlive)
+        .collect(Collectors.toCollection(ArrayList::new));
   }
 
   /** The names of the live threads whose name starts with {@code prefix}, e.g. "runner-". */
@@ -78,6 +80,21 @@ public final class LiveThreads {
         .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix))
         .map(Thread::getName)
         .collect(Collectors.toList());
+  }
+
+  /**
+   * Whether the live thread named {@code name} waits (untimed or timed) inside a method named
+   * {@code method}, e.g. a worker blocked in {@code takeWork} until there is work: a positive
+   * sign that it has done all it will do until something changes, so that a test can then
+   * check that nothing happened rather than wait a while to see nothing happen.
+   */
+  public static boolean waitingIn(String name, String method) {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .filter(entry -> entry.getKey().getName().equals(name))
+        .anyMatch(entry -> (entry.getKey().getState() == Thread.State.WAITING
+            || entry.getKey().getState() == Thread.State.TIMED_WAITING)
+            && Arrays.stream(entry.getValue())
+                .anyMatch(frame -> frame.getMethodName().equals(method)));
   }
 
   /**
