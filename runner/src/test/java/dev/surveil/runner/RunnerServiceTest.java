@@ -13,6 +13,7 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.net.BindException;
@@ -95,7 +96,7 @@ class RunnerServiceTest {
     runner(PortRange.of(0), executor).start();
     assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
     CommitId late = new CommitId(fixture.repo().head());
-    dispatcher.replyToClaimsWith(Reply.NOT_ASSIGNED);
+    dispatcher.replyTo(Claim.class, Reply.NOT_ASSIGNED);
 
     assertThat(client.send(fixture.runnerAddress(), new RunTest(late))).isEqualTo(Reply.OK);
 
@@ -106,7 +107,7 @@ class RunnerServiceTest {
         + " runner (this runner took the offer too late)");
     assertThat(executor.started).isEmpty();
 
-    dispatcher.replyToClaimsWith(Reply.OK);
+    dispatcher.replyTo(Claim.class, Reply.OK);
     // BUSY until the ended job has let go of the runner, a moment after its log line
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
         client.send(fixture.runnerAddress(), new RunTest(late)) == Reply.OK);
@@ -173,7 +174,8 @@ class RunnerServiceTest {
     assertThat(executor.interrupted.poll(10, TimeUnit.SECONDS)).isEqualTo(commit);
     runner.awaitStop();
     RunnerThreads.awaitNoneAlive();
-    assertThat(dispatcher.pollRequest(Duration.ofMillis(300))).isNull();
+    dispatcher.stop(); // ends every exchange under way: whatever the runner sent has arrived
+    assertThat(dispatcher.drainRequests()).isEmpty();
     assertThat(checkout.outbox()).isEmptyDirectory();
   }
 }
