@@ -11,6 +11,7 @@ import dev.surveil.protocol.Request;
 import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.storage.FolderInUseException;
+import dev.surveil.testing.DispatcherClientFixture;
 import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LiveThreads;
@@ -39,16 +40,13 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
   /** A poll interval no test waits for: polls happen only when a test asks. */
   static final Duration NO_SCHEDULE = Duration.ofHours(1);
 
-  private final LogRecorder logs;
-  private final GitRepoFixture repo;
+  private final DispatcherClientFixture base;
   private final Path clone;
   private final List<ObserverService> services = new ArrayList<>();
-  private FakeDispatcher dispatcher;
 
-  private ObserverFixture(LogRecorder logs, GitRepoFixture repo) {
-    this.logs = logs;
-    this.repo = repo;
-    this.clone = repo.cloneTo("obs");
+  private ObserverFixture(DispatcherClientFixture base) {
+    this.base = base;
+    this.clone = base.repo().cloneTo("obs");
   }
 
   static ObserverFixture create() {
@@ -62,20 +60,18 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** A fixture recording log lines at {@code level} and above, on {@code repo}. */
   static ObserverFixture create(Level level, GitRepoFixture repo) {
-    LogRecorder logs = LogRecorder.record("dev.surveil.observer", level);
+    DispatcherClientFixture base = DispatcherClientFixture.create("dev.surveil.observer", level,
+        repo, ServerOptions.DEFAULT);
     try {
-      ObserverFixture fixture = new ObserverFixture(logs, repo);
-      fixture.dispatcher = FakeDispatcher.start();
-      return fixture;
+      return new ObserverFixture(base);
     } catch (RuntimeException e) {
-      repo.close();
-      logs.close();
+      base.close();
       throw e;
     }
   }
 
   GitRepoFixture repo() {
-    return repo;
+    return base.repo();
   }
 
   Path clonePath() {
@@ -83,18 +79,16 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
   }
 
   FakeDispatcher dispatcher() {
-    return dispatcher;
+    return base.dispatcher();
   }
 
   LogRecorder logs() {
-    return logs;
+    return base.logs();
   }
 
   /** Closes the dispatcher and starts a new one on {@code port}. */
   FakeDispatcher restartDispatcherOn(int port) {
-    dispatcher.close();
-    dispatcher = FakeDispatcher.start(port);
-    return dispatcher;
+    return base.restartDispatcher(port, ServerOptions.DEFAULT);
   }
 
   /**
@@ -102,9 +96,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
    * {@code options}, e.g. verifying them with a secret.
    */
   FakeDispatcher restartDispatcherWith(ServerOptions options) {
-    dispatcher.close();
-    dispatcher = FakeDispatcher.start(0, options);
-    return dispatcher;
+    return base.restartDispatcher(0, options);
   }
 
   /** A service on the clone, closed by {@link #close()}. */
@@ -124,7 +116,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** A service on the clone that dispatches to the fake dispatcher and polls when asked. */
   ObserverService observe() throws UnusableCloneException, FolderInUseException {
-    return observe(dispatcher.address(), NO_SCHEDULE, null);
+    return observe(dispatcher().address(), NO_SCHEDULE, null);
   }
 
   /** The requests of one batch: {@code status}, then one dispatch per commit. */
@@ -184,16 +176,10 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
     try {
       closeServices();
     } finally {
-      try {
-        dispatcher.close();
-      } finally {
-        repo.close();
-        logs.close();
-      }
+      base.close();
     }
     assertThat(threadAlive(ObserverService.THREAD_NAME)).as("poller alive after close").isFalse();
     assertThat(threadAlive(ObserverService.NOTIFY_SERVER)).as("notify server alive after close")
         .isFalse();
-    assertThat(dispatcher.drainRequests()).as("requests nobody checked").isEmpty();
   }
 }

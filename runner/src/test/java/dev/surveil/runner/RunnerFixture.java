@@ -1,10 +1,13 @@
 package dev.surveil.runner;
 
+import ch.qos.logback.classic.Level;
 import dev.surveil.net.HostAndPort;
+import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Register;
 import dev.surveil.auth.Secret;
 import dev.surveil.runner.execution.TestExecutor;
+import dev.surveil.testing.DispatcherClientFixture;
 import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
@@ -14,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -30,21 +34,15 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
   /** Retries as the runner does, only faster. */
   static final Backoff TEST_BACKOFF = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
-  private final LogRecorder logs;
-  private final GitRepoFixture repo;
+  private final DispatcherClientFixture base;
   private final RepositoryCheckout checkout;
-  private final FakeDispatcher dispatcher;
+  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private final CountDownLatch release = new CountDownLatch(1);
   private RunnerService runner;
 
-  private RunnerFixture(LogRecorder logs, GitRepoFixture repo, ServerOptions dispatcherOptions) {
-    this.logs = logs;
-    this.repo = repo;
-    try {
-      this.checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    this.dispatcher = FakeDispatcher.start(dispatcherOptions);
+  private RunnerFixture(DispatcherClientFixture base) throws IOException {
+    this.base = base;
+    this.checkout = RepositoryCheckout.open(base.repo().cloneTo("runner"));
   }
 
   static RunnerFixture create() {
@@ -53,25 +51,21 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
 
   /** A fixture whose dispatcher reads requests with {@code options}, e.g. with a secret. */
   static RunnerFixture create(ServerOptions dispatcherOptions) {
-    LogRecorder logs = LogRecorder.record("dev.surveil.runner");
-    GitRepoFixture repo = null;
+    DispatcherClientFixture base = DispatcherClientFixture.create("dev.surveil.runner",
+        Level.INFO, GitRepoFixture.createWithBasicTests(), dispatcherOptions);
     try {
-      repo = GitRepoFixture.createWithBasicTests();
-      return new RunnerFixture(logs, repo, dispatcherOptions);
+      return new RunnerFixture(base);
+    } catch (IOException e) {
+      base.close();
+      throw new UncheckedIOException(e);
     } catch (RuntimeException e) {
-      try {
-        if (repo != null) {
-          repo.close();
-        }
-      } finally {
-        logs.close();
-      }
+      base.close();
       throw e;
     }
   }
 
   GitRepoFixture repo() {
-    return repo;
+    return base.repo();
   }
 
   RepositoryCheckout checkout() {
@@ -79,11 +73,24 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
   }
 
   FakeDispatcher dispatcher() {
-    return dispatcher;
+    return base.dispatcher();
   }
 
   LogRecorder logs() {
-    return logs;
+    return base.logs();
+  }
+
+  /** A client without a secret, e.g. for the runner's own address. */
+  LineClient client() {
+    return client;
+  }
+
+  /**
+   * A latch for {@link FakeTestExecutor#blockingUntil}: open once the test opens it, or when the
+   * runner is closed, so that no test job is left blocked.
+   */
+  CountDownLatch release() {
+    return release;
   }
 
   /** Settings for a runner on localhost that reports to the fake dispatcher, without a secret. */
@@ -92,7 +99,7 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
   }
 
   RunnerSettings settings(PortRange ports, Duration checkInterval, Optional<Secret> secret) {
-    return new RunnerSettings("localhost", ports, dispatcher.address(), checkInterval, secret);
+    return new RunnerSettings("localhost", ports, dispatcher().address(), checkInterval, secret);
   }
 
   /** Builds the runner on the checkout, not started yet; {@link #close()} closes it. */
@@ -120,8 +127,12 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
     return new Register("localhost", runner.localAddress().getPort());
   }
 
-  /** Closes the runner, if one was built; closing it again is harmless. */
+  /**
+   * Opens {@link #release()} and closes the runner, if one was built; closing it again is
+   * harmless.
+   */
   void closeRunner() {
+    release.countDown();
     if (runner != null) {
       runner.close();
     }
@@ -133,8 +144,8 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
   }
 
   /**
-   * Closes the runner and the dispatcher, checks that the dispatcher got no request the test left
-   * unchecked and that no runner thread is left, then stops recording and deletes the
+   * Closes the runner and checks that no runner thread is left, then closes the dispatcher,
+   * checks that it got no request the test left unchecked, stops recording and deletes the
    * repositories.
    */
   @Override
@@ -142,18 +153,12 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
     try {
       try {
         closeRunner();
-      } finally {
-        dispatcher.close();
-      }
-      dispatcher.assertNoMoreRequests();
-      RunnerThreads.awaitNoneAlive();
-    } finally {
-      try {
-        logs.close();
+        RunnerThreads.awaitNoneAlive();
       } finally {
         checkout.close();
-        repo.close();
       }
+    } finally {
+      base.close();
     }
   }
 }

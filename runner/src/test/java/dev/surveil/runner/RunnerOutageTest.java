@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,16 +27,11 @@ class RunnerOutageTest {
 
   @RegisterExtension
   final RunnerFixture fixture = RunnerFixture.create();
-  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final LineClient client = fixture.client();
+  private final CountDownLatch release = fixture.release();
   private final RepositoryCheckout checkout = fixture.checkout();
   private final FakeDispatcher dispatcher = fixture.dispatcher();
   private final LogRecorder logs = fixture.logs();
-
-  @AfterEach
-  void releaseBlockedTests() {
-    release.countDown();
-  }
 
   private void start(FakeTestExecutor executor) throws IOException {
     fixture.start(fixture.settings(PortRange.of(0), CHECK_INTERVAL), executor);

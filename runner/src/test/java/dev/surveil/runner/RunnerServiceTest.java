@@ -22,24 +22,18 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RunnerServiceTest {
   @RegisterExtension
   final RunnerFixture fixture = RunnerFixture.create();
-  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final LineClient client = fixture.client();
+  private final CountDownLatch release = fixture.release();
   private final RepositoryCheckout checkout = fixture.checkout();
   private final FakeDispatcher dispatcher = fixture.dispatcher();
   private final LogRecorder logs = fixture.logs();
   private RunnerService runner;
-
-  @AfterEach
-  void releaseBlockedTests() {
-    release.countDown();
-  }
 
   private RunnerService runner(PortRange ports, FakeTestExecutor executor) throws IOException {
     runner = fixture.build(fixture.settings(ports, NEVER), executor);

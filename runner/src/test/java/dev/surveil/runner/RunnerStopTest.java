@@ -32,8 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RunnerStopTest {
   @RegisterExtension
   final RunnerFixture fixture = RunnerFixture.create();
-  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final LineClient client = fixture.client();
+  private final CountDownLatch release = fixture.release();
   private final ExecutorService background = Executors.newSingleThreadExecutor();
   private final GitRepoFixture repo = fixture.repo();
   private final RepositoryCheckout checkout = fixture.checkout();
@@ -44,7 +44,6 @@ class RunnerStopTest {
   /** Runs before the fixture closes the dispatcher and checks that no runner thread is left. */
   @AfterEach
   void tearDown() throws InterruptedException {
-    release.countDown();
     try {
       fixture.closeRunner();
     } finally {
