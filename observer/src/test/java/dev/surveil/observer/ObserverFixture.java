@@ -25,28 +25,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What an observer test needs: a real master repository holding the basic tests, the observer's
  * clone of it, an in-process {@link FakeDispatcher} and a {@link LogRecorder} on
- * {@code dev.surveil.observer}. {@link #close()} closes every service made with {@link #observe},
- * the dispatcher and the repositories, then checks that no observer thread is left and no
- * dispatcher request went unchecked; as a {@code @RegisterExtension} field it is closed after
+ * {@code dev.surveil.observer}. {@link #close()} closes every service made with {@link #observe}
+ * and checks that no observer thread is left, then closes the rest as a
+ * {@link DispatcherClientFixture} does; as a {@code @RegisterExtension} field it is closed after
  * each test. Not thread-safe.
  */
-final class ObserverFixture implements AutoCloseable, AfterEachCallback {
+final class ObserverFixture extends DispatcherClientFixture {
   /** A poll interval no test waits for: polls happen only when a test asks. */
   static final Duration NO_SCHEDULE = Duration.ofHours(1);
 
-  private final DispatcherClientFixture base;
   private final Path clone;
   private final List<ObserverService> services = new ArrayList<>();
 
-  private ObserverFixture(DispatcherClientFixture base) {
-    this.base = base;
-    this.clone = base.repo().cloneTo("obs");
+  private ObserverFixture(Level level, GitRepoFixture repo) {
+    super("dev.surveil.observer", level, repo, ServerOptions.DEFAULT);
+    try {
+      clone = repo.cloneTo("obs");
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   static ObserverFixture create() {
@@ -60,35 +62,16 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** A fixture recording log lines at {@code level} and above, on {@code repo}. */
   static ObserverFixture create(Level level, GitRepoFixture repo) {
-    DispatcherClientFixture base = DispatcherClientFixture.create("dev.surveil.observer", level,
-        repo, ServerOptions.DEFAULT);
-    try {
-      return new ObserverFixture(base);
-    } catch (RuntimeException e) {
-      base.close();
-      throw e;
-    }
-  }
-
-  GitRepoFixture repo() {
-    return base.repo();
+    return new ObserverFixture(level, repo);
   }
 
   Path clonePath() {
     return clone;
   }
 
-  FakeDispatcher dispatcher() {
-    return base.dispatcher();
-  }
-
-  LogRecorder logs() {
-    return base.logs();
-  }
-
   /** Closes the dispatcher and starts a new one on {@code port}. */
   FakeDispatcher restartDispatcherOn(int port) {
-    return base.restartDispatcher(port, ServerOptions.DEFAULT);
+    return restartDispatcher(port, ServerOptions.DEFAULT);
   }
 
   /**
@@ -96,7 +79,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
    * {@code options}, e.g. verifying them with a secret.
    */
   FakeDispatcher restartDispatcherWith(ServerOptions options) {
-    return base.restartDispatcher(0, options);
+    return restartDispatcher(0, options);
   }
 
   /** A service on the clone, closed by {@link #close()}. */
@@ -167,17 +150,8 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    close();
-  }
-
-  @Override
-  public void close() {
-    try {
-      closeServices();
-    } finally {
-      base.close();
-    }
+  protected void closeClient() {
+    closeServices();
     assertThat(threadAlive(ObserverService.THREAD_NAME)).as("poller alive after close").isFalse();
     assertThat(threadAlive(ObserverService.NOTIFY_SERVER)).as("notify server alive after close")
         .isFalse();

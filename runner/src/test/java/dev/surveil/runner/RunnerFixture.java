@@ -18,31 +18,35 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a runner socket test needs: a real master repository holding the basic tests, the
  * runner's checkout of a clone of it, an in-process {@link FakeDispatcher}, a {@link LogRecorder}
  * on {@code dev.surveil.runner} and the one {@link RunnerService} the test builds on them. As a
  * {@code @RegisterExtension} field it is closed after each test (after the test's own
- * {@code @AfterEach}): see {@link #close()}. Not thread-safe.
+ * {@code @AfterEach}): the runner first, checking that no runner thread is left, then the rest
+ * as a {@link DispatcherClientFixture} does. Not thread-safe.
  */
-final class RunnerFixture implements AutoCloseable, AfterEachCallback {
+final class RunnerFixture extends DispatcherClientFixture {
   /** A status-check interval no test waits for. */
   static final Duration NEVER = Duration.ofMinutes(10);
   /** Retries as the runner does, only faster. */
   static final Backoff TEST_BACKOFF = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
-  private final DispatcherClientFixture base;
   private final RepositoryCheckout checkout;
   private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
   private final CountDownLatch release = new CountDownLatch(1);
   private RunnerService runner;
 
-  private RunnerFixture(DispatcherClientFixture base) throws IOException {
-    this.base = base;
-    this.checkout = RepositoryCheckout.open(base.repo().cloneTo("runner"));
+  private RunnerFixture(ServerOptions dispatcherOptions) {
+    super("dev.surveil.runner", Level.INFO, GitRepoFixture.createWithBasicTests(),
+        dispatcherOptions);
+    try {
+      checkout = RepositoryCheckout.open(repo().cloneTo("runner"));
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+    }
   }
 
   static RunnerFixture create() {
@@ -51,33 +55,11 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
 
   /** A fixture whose dispatcher reads requests with {@code options}, e.g. with a secret. */
   static RunnerFixture create(ServerOptions dispatcherOptions) {
-    DispatcherClientFixture base = DispatcherClientFixture.create("dev.surveil.runner",
-        Level.INFO, GitRepoFixture.createWithBasicTests(), dispatcherOptions);
-    try {
-      return new RunnerFixture(base);
-    } catch (IOException e) {
-      base.close();
-      throw new UncheckedIOException(e);
-    } catch (RuntimeException e) {
-      base.close();
-      throw e;
-    }
-  }
-
-  GitRepoFixture repo() {
-    return base.repo();
+    return new RunnerFixture(dispatcherOptions);
   }
 
   RepositoryCheckout checkout() {
     return checkout;
-  }
-
-  FakeDispatcher dispatcher() {
-    return base.dispatcher();
-  }
-
-  LogRecorder logs() {
-    return base.logs();
   }
 
   /** A client without a secret, e.g. for the runner's own address. */
@@ -139,26 +121,14 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    close();
-  }
-
-  /**
-   * Closes the runner and checks that no runner thread is left, then closes the dispatcher,
-   * checks that it got no request the test left unchecked, stops recording and deletes the
-   * repositories.
-   */
-  @Override
-  public void close() {
+  protected void closeClient() {
     try {
-      try {
-        closeRunner();
-        RunnerThreads.awaitNoneAlive();
-      } finally {
+      closeRunner();
+      RunnerThreads.awaitNoneAlive();
+    } finally {
+      if (checkout != null) {
         checkout.close();
       }
-    } finally {
-      base.close();
     }
   }
 }

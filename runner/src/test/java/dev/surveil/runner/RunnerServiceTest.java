@@ -20,7 +20,6 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -29,8 +28,6 @@ class RunnerServiceTest {
   @RegisterExtension
   final RunnerFixture fixture = RunnerFixture.create();
   private final LineClient client = fixture.client();
-  private final CountDownLatch release = fixture.release();
-  private final RepositoryCheckout checkout = fixture.checkout();
   private final FakeDispatcher dispatcher = fixture.dispatcher();
   private final LogRecorder logs = fixture.logs();
   private RunnerService runner;
@@ -53,7 +50,7 @@ class RunnerServiceTest {
         .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
     assertThat(logs.awaitLine("INFO delivered"))
         .isEqualTo("INFO delivered results for commit " + commit);
-    assertThat(checkout.outbox()).isEmptyDirectory();
+    assertThat(fixture.checkout().outbox()).isEmptyDirectory();
     assertThat(logs.lines()).contains("INFO runner listening on localhost:" + port,
         "INFO registered with dispatcher " + dispatcher.address(),
         "INFO started testing commit " + commit)
@@ -64,7 +61,7 @@ class RunnerServiceTest {
 
   @Test
   void answersBusyWhileTestingAndPongToPings() throws Exception {
-    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(release);
+    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(fixture.release());
     runner(PortRange.of(0), executor).start();
     dispatcher.takeRequest();
     CommitId commit = new CommitId(fixture.repo().head());
@@ -79,7 +76,7 @@ class RunnerServiceTest {
     assertThat(client.send(fixture.runnerAddress(), new Status())).isEqualTo(Reply.INVALID_COMMAND);
     assertThat(executor.started).as("jobs started since the first").isEmpty();
 
-    release.countDown();
+    fixture.release().countDown();
     assertThat(dispatcher.takeRequest()).isInstanceOf(Results.class);
   }
 
@@ -156,7 +153,7 @@ class RunnerServiceTest {
 
   @Test
   void closeInterruptsARunningTestAndReportsNothing() throws Exception {
-    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(release);
+    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(fixture.release());
     runner(PortRange.of(0), executor).start();
     dispatcher.takeRequest();
     CommitId commit = new CommitId(fixture.repo().head());
@@ -170,6 +167,6 @@ class RunnerServiceTest {
     RunnerThreads.awaitNoneAlive();
     dispatcher.stop(); // ends every exchange under way: whatever the runner sent has arrived
     assertThat(dispatcher.drainRequests()).isEmpty();
-    assertThat(checkout.outbox()).isEmptyDirectory();
+    assertThat(fixture.checkout().outbox()).isEmptyDirectory();
   }
 }

@@ -2,74 +2,88 @@ package dev.surveil.testing;
 
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.ServerOptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a test of one of the dispatcher's clients (the observer, the runner) stands on: a master
- * repository, a {@link FakeDispatcher} and a {@link LogRecorder} on the client's package.
- * {@link #close()} closes the dispatcher, checks that the test took every request it got, then
- * stops recording and deletes the repository. Not thread-safe.
+ * repository, a {@link FakeDispatcher} and a {@link LogRecorder} on the client's package. A
+ * subclass adds the client; {@link #close()} closes it ({@link #closeClient()}), then the
+ * dispatcher, checks that the test took every request it got, stops recording and deletes the
+ * repository. As a {@code @RegisterExtension} field it is closed after each test, after the
+ * test's own {@code @AfterEach} methods. Not thread-safe.
  */
-public final class DispatcherClientFixture implements AutoCloseable {
+public abstract class DispatcherClientFixture implements AutoCloseable, AfterEachCallback {
   private final GitRepoFixture repo;
   private final LogRecorder logs;
   private FakeDispatcher dispatcher;
-
-  private DispatcherClientFixture(GitRepoFixture repo, LogRecorder logs) {
-    this.repo = repo;
-    this.logs = logs;
-  }
 
   /**
    * Records {@code loggerName} at {@code level} and above, and starts a dispatcher reading
    * requests with {@code dispatcherOptions}, for a client of {@code repo}; closes {@code repo}
    * if that fails.
    */
-  public static DispatcherClientFixture create(String loggerName, Level level,
-      GitRepoFixture repo, ServerOptions dispatcherOptions) {
-    DispatcherClientFixture fixture =
-        new DispatcherClientFixture(repo, LogRecorder.record(loggerName, level));
+  protected DispatcherClientFixture(String loggerName, Level level, GitRepoFixture repo,
+      ServerOptions dispatcherOptions) {
+    this.repo = repo;
+    LogRecorder recorder = null;
     try {
-      fixture.dispatcher = FakeDispatcher.start(dispatcherOptions);
-      return fixture;
+      recorder = LogRecorder.record(loggerName, level);
+      dispatcher = FakeDispatcher.start(dispatcherOptions);
     } catch (RuntimeException e) {
       try {
-        fixture.logs.close();
+        if (recorder != null) {
+          recorder.close();
+        }
       } finally {
         repo.close();
       }
       throw e;
     }
+    this.logs = recorder;
   }
 
-  public GitRepoFixture repo() {
+  public final GitRepoFixture repo() {
     return repo;
   }
 
-  public FakeDispatcher dispatcher() {
+  public final FakeDispatcher dispatcher() {
     return dispatcher;
   }
 
-  public LogRecorder logs() {
+  public final LogRecorder logs() {
     return logs;
   }
 
   /** Closes the dispatcher and starts a new one on {@code port} reading with {@code options}. */
-  public FakeDispatcher restartDispatcher(int port, ServerOptions options) {
+  protected final FakeDispatcher restartDispatcher(int port, ServerOptions options) {
     dispatcher.close();
     dispatcher = FakeDispatcher.start(port, options);
     return dispatcher;
   }
 
+  /** Closes what the subclass added, and checks it left nothing behind; harmless twice. */
+  protected abstract void closeClient();
+
   @Override
-  public void close() {
+  public final void afterEach(ExtensionContext context) {
+    close();
+  }
+
+  @Override
+  public final void close() {
     try {
-      dispatcher.close();
-      dispatcher.assertNoMoreRequests();
+      closeClient();
     } finally {
       try {
-        logs.close();
+        dispatcher.close();
+        dispatcher.assertNoMoreRequests();
       } finally {
-        repo.close();
+        try {
+          logs.close();
+        } finally {
+          repo.close();
+        }
       }
     }
   }
