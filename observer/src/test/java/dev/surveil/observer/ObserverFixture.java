@@ -152,8 +152,8 @@ final class ObserverFixture extends DispatcherClientFixture {
   @Override
   protected void closeClient() {
     closeServices();
-    assertThat(threadAlive(ObserverService.THREAD_NAME)).as("poller alive after close").isFalse();
-    assertThat(threadAlive(ObserverService.NOTIFY_SERVER)).as("notify server alive after close")
-        .isFalse();
+    // a pool's thread may still be returning from run() when close() has seen its work end
+    LiveThreads.awaitNoneNamed(Duration.ofSeconds(5), ObserverService.THREAD_NAME,
+        ObserverService.NOTIFY_SERVER);
   }
 }
