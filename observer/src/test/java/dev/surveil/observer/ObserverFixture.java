@@ -1,7 +1,5 @@
 package dev.surveil.observer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.ServerOptions;
