@@ -9,6 +9,7 @@ import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
 import dev.surveil.lifecycle.UncaughtExceptions;
+import dev.surveil.testing.LiveThreads;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -141,7 +142,10 @@ class HeartbeatMonitorTest {
     try {
       runners.answer(A, Reply.OK);
       fast.start();
-      assertThat(runners.sent.poll(200, TimeUnit.MILLISECONDS)).isNull(); // no runners: asleep
+      // no runners: asleep until one registers, having pinged no one
+      await().atMost(Duration.ofSeconds(10))
+          .until(() -> LiveThreads.waitingIn("dispatcher-heartbeat", "awaitRunners"));
+      assertThat(runners.sent).isEmpty();
       pool.register(A);
       for (int i = 0; i < 3; i++) {
         assertThat(runners.sent.poll(10, TimeUnit.SECONDS)).isNotNull();

@@ -8,7 +8,9 @@ import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
+import dev.surveil.testing.ExpectsThreadDeath;
 import dev.surveil.testing.FakeTicker;
+import dev.surveil.testing.LiveThreads;
 import dev.surveil.testing.LogRecorder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,7 +111,10 @@ class RedistributorTest {
     FakeRunners.Sent first = runners.sent.poll(10, TimeUnit.SECONDS);
     assertThat(first).isEqualTo(new FakeRunners.Sent(A, new RunTest(C1)));
     await().atMost(Duration.ofSeconds(10)).until(() -> pool.assignments().containsKey(C1));
-    assertThat(runners.sent.poll(200, TimeUnit.MILLISECONDS)).isNull(); // A is busy with C1
+    // A is busy with C1: the redistributor waits for an idle runner and offers C2 to none
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> LiveThreads.waitingIn("dispatcher-redistributor", "takeWork"));
+    assertThat(runners.sent).isEmpty();
     pool.complete(C1);
     assertThat(runners.sent.poll(10, TimeUnit.SECONDS))
         .isEqualTo(new FakeRunners.Sent(A, new RunTest(C2)));
@@ -135,7 +140,9 @@ class RedistributorTest {
     redistributor.start();
 
     // it waits on the health, not on a timer: nothing is offered however long this takes
-    assertThat(runners.sent.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    await().atMost(Duration.ofSeconds(10))
+        .until(() -> LiveThreads.waitingIn("dispatcher-redistributor", "awaitHealthy"));
+    assertThat(runners.sent).isEmpty();
     assertThat(pool.pending()).containsExactly(C1);
 
     storage.worked();
@@ -145,6 +152,7 @@ class RedistributorTest {
   }
 
   @Test
+  @ExpectsThreadDeath("the redistributor dies to show the policy ends the dispatcher")
   void anErrorInTheRedistributorEndsTheDispatcherRatherThanStallingTheQueue() throws Exception {
     BlockingQueue<Integer> exits = new ArrayBlockingQueue<>(1);
     try (LogRecorder logs = LogRecorder.record(UncaughtExceptions.class.getName())) {

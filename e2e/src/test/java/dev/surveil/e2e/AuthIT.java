@@ -8,6 +8,7 @@ import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Ping;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
+import dev.surveil.testing.RawPeer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +38,7 @@ class AuthIT {
   @TempDir
   Path tokens;
 
-  private final RawClient raw = new RawClient(Duration.ofSeconds(10));
+  private static final Duration RAW_TIMEOUT = Duration.ofSeconds(10);
 
   /** A token file (mode 600) holding a new random token and a newline. */
   private Path tokenFile(String name) throws IOException {
@@ -107,14 +108,17 @@ class AuthIT {
         + " 'Unauthorized'; will retry at the next poll"), SHORT);
     assertThat(dispatcher.log()).contains(REFUSED + "no auth line before the request: 'status");
 
-    assertThat(raw.exchange(dispatcherAddress, "register:127.0.0.1:1\n")).isEqualTo(UNAUTHORIZED);
-    assertThat(raw.exchange(dispatcherAddress, "dispatch:" + commit + "\n"))
+    assertThat(RawPeer.exchange(dispatcherAddress, "register:127.0.0.1:1\n", RAW_TIMEOUT))
         .isEqualTo(UNAUTHORIZED);
-    assertThat(raw.exchange(dispatcherAddress, "results:" + commit + ":13:forged report"))
+    assertThat(RawPeer.exchange(dispatcherAddress, "dispatch:" + commit + "\n", RAW_TIMEOUT))
         .isEqualTo(UNAUTHORIZED);
-    assertThat(raw.exchange(runnerAddress, "runtest:" + commit + "\n")).isEqualTo(UNAUTHORIZED);
-    assertThat(raw.exchange(runnerAddress, "ping\n")).isEqualTo(UNAUTHORIZED);
-    assertThat(raw.exchange(intruderAddress, "runtest:" + commit + "\n"))
+    assertThat(RawPeer.exchange(dispatcherAddress, "results:" + commit + ":13:forged report",
+        RAW_TIMEOUT))
+        .isEqualTo(UNAUTHORIZED);
+    assertThat(RawPeer.exchange(runnerAddress, "runtest:" + commit + "\n", RAW_TIMEOUT))
+        .isEqualTo(UNAUTHORIZED);
+    assertThat(RawPeer.exchange(runnerAddress, "ping\n", RAW_TIMEOUT)).isEqualTo(UNAUTHORIZED);
+    assertThat(RawPeer.exchange(intruderAddress, "runtest:" + commit + "\n", RAW_TIMEOUT))
         .isEqualTo(UNAUTHORIZED);
 
     assertThat(cluster.resultFiles()).isEmpty();
@@ -139,10 +143,12 @@ class AuthIT {
     byte[] ping = signer.encode(new Ping());
 
     // the reply to a signed request carries its MAC (docs/protocol.md, authenticated replies)
-    assertThat(raw.exchange(dispatcherAddress, dispatch)).matches("auth:[0-9a-f]{64}\nOK");
-    assertThat(raw.exchange(dispatcherAddress, dispatch)).isEqualTo(UNAUTHORIZED);
-    assertThat(raw.exchange(runnerAddress, ping)).matches("auth:[0-9a-f]{64}\npong");
-    assertThat(raw.exchange(runnerAddress, ping)).isEqualTo(UNAUTHORIZED);
+    assertThat(RawPeer.exchange(dispatcherAddress, dispatch, RAW_TIMEOUT))
+        .matches("auth:[0-9a-f]{64}\nOK");
+    assertThat(RawPeer.exchange(dispatcherAddress, dispatch, RAW_TIMEOUT)).isEqualTo(UNAUTHORIZED);
+    assertThat(RawPeer.exchange(runnerAddress, ping, RAW_TIMEOUT))
+        .matches("auth:[0-9a-f]{64}\npong");
+    assertThat(RawPeer.exchange(runnerAddress, ping, RAW_TIMEOUT)).isEqualTo(UNAUTHORIZED);
 
     cluster.awaitResult(commit);
     runner.awaitLog("delivered results for commit " + commit, SHORT);

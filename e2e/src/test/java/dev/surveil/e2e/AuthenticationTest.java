@@ -25,6 +25,7 @@ import dev.surveil.runner.TestRequestHandler;
 import dev.surveil.testing.FakeClock;
 import dev.surveil.testing.FakeTicker;
 import dev.surveil.testing.LogRecorder;
+import dev.surveil.testing.RawPeer;
 import dev.surveil.time.Ticker;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -54,6 +55,7 @@ class AuthenticationTest {
   private static final Secret SECRET = Secret.of("the-secret-shared-by-this-cluster");
   private static final CommitId COMMIT = new CommitId("0123456789abcdef0123456789abcdef01234567");
   private static final RequestSigner SIGNER = new RequestSigner(SECRET);
+  private static final Duration RAW_TIMEOUT = Duration.ofSeconds(5);
 
   @TempDir
   Path dir;
@@ -152,21 +154,21 @@ class AuthenticationTest {
 
   @Test
   void refusesACapturedRequestSentAgain() throws Exception {
-    RawClient raw = new RawClient(Duration.ofSeconds(5));
     List<byte[]> toDispatcher = List.of(SIGNER.encode(register(fakeRunner)),
         SIGNER.encode(new Results(COMMIT, "1 passed\n")));
     List<byte[]> toRunner = List.of(SIGNER.encode(new RunTest(COMMIT)),
         SIGNER.encode(new Ping()));
 
     for (byte[] captured : toDispatcher) {
-      assertThat(raw.exchange(dispatcher(), captured)).matches(SIGNED_OK);
-      assertThat(raw.exchange(dispatcher(), captured)).isEqualTo("Unauthorized");
+      assertThat(RawPeer.exchange(dispatcher(), captured, RAW_TIMEOUT)).matches(SIGNED_OK);
+      assertThat(RawPeer.exchange(dispatcher(), captured, RAW_TIMEOUT)).isEqualTo("Unauthorized");
     }
-    assertThat(raw.exchange(runner(), toRunner.get(0))).matches(SIGNED_OK);
+    assertThat(RawPeer.exchange(runner(), toRunner.get(0), RAW_TIMEOUT)).matches(SIGNED_OK);
     assertThat(jobs.poll(5, TimeUnit.SECONDS)).isEqualTo(COMMIT);
-    assertThat(raw.exchange(runner(), toRunner.get(0))).isEqualTo("Unauthorized");
-    assertThat(raw.exchange(runner(), toRunner.get(1))).matches("auth:[0-9a-f]{64}\npong");
-    assertThat(raw.exchange(runner(), toRunner.get(1))).isEqualTo("Unauthorized");
+    assertThat(RawPeer.exchange(runner(), toRunner.get(0), RAW_TIMEOUT)).isEqualTo("Unauthorized");
+    assertThat(RawPeer.exchange(runner(), toRunner.get(1), RAW_TIMEOUT))
+        .matches("auth:[0-9a-f]{64}\npong");
+    assertThat(RawPeer.exchange(runner(), toRunner.get(1), RAW_TIMEOUT)).isEqualTo("Unauthorized");
 
     assertThat(logs.messagesStartingWith("registered runner ")).hasSize(1);
     assertThat(jobs).isEmpty();

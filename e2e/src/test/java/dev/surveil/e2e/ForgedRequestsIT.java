@@ -9,6 +9,7 @@ import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.ForgedReport;
+import dev.surveil.testing.RawPeer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,15 +85,16 @@ class ForgedRequestsIT {
     SurveilProcess dispatcher = cluster.startDispatcher("--token-file", token.toString());
     HostAndPort address = HostAndPort.parse(cluster.dispatcherAddress());
     byte[] captured = new RequestSigner(Secret.fromFile(token)).encode(new Status());
-    RawClient raw = new RawClient(Duration.ofSeconds(10));
     // the reply to a signed request carries its own MAC, bound to the request
-    assertThat(raw.exchange(address, captured)).matches("auth:[0-9a-f]{64}\nOK");
+    assertThat(RawPeer.exchange(address, captured, Duration.ofSeconds(10)))
+        .matches("auth:[0-9a-f]{64}\nOK");
 
     dispatcher.kill9();
     SurveilProcess restarted = cluster.startDispatcher("--token-file", token.toString());
 
     // well within the 30 s window, which the replay cache alone would have let through
-    assertThat(raw.exchange(address, captured)).isEqualTo("Unauthorized");
+    assertThat(RawPeer.exchange(address, captured, Duration.ofSeconds(10)))
+        .isEqualTo("Unauthorized");
     assertThat(restarted.log()).contains("is before this server started");
     assertThat(signedClient(token).send(address, new Status())).isEqualTo(Reply.OK);
   }

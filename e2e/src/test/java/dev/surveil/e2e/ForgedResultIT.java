@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.Reply;
+import dev.surveil.testing.RawPeer;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +37,8 @@ class ForgedResultIT {
     String forged = "commit " + commit + ": PASSED in 1 ms\n0 tests, 0 passed, 0 failed\n";
     byte[] request = ("results:" + commit + ":" + forged.getBytes(StandardCharsets.UTF_8).length
         + ":" + forged).getBytes(StandardCharsets.UTF_8);
-    String reply = new RawClient(SHORT).exchangeFrom(InetAddress.getByName("127.0.0.2"),
-        HostAndPort.parse(cluster.dispatcherAddress()), request);
+    String reply = RawPeer.exchangeFrom(InetAddress.getByName("127.0.0.2"),
+        HostAndPort.parse(cluster.dispatcherAddress()), request, SHORT);
 
     assertThat(reply).isEqualTo("Invalid command");
     dispatcher.awaitLog(Pattern.quote("refused a result for commit " + commit
@@ -61,13 +62,14 @@ class ForgedResultIT {
     assertThat(cluster.dispatch(commit)).isEqualTo(Reply.OK);
     cluster.awaitResult(commit);
     HostAndPort address = HostAndPort.parse(cluster.dispatcherAddress());
-    RawClient raw = new RawClient(SHORT);
 
     String prefix = commit.substring(0, 8);
-    assertThat(raw.exchange(address, "dispatch:" + prefix + "\n")).isEqualTo("Invalid command");
-    assertThat(raw.exchange(address, "dispatch:aaaa\n")).isEqualTo("Invalid command");
-    assertThat(raw.exchange(address, "dispatch:" + prefix)).isEqualTo("Invalid command");
-    assertThat(raw.exchange(address, "results:" + prefix + ":2:ok")).isEqualTo("Invalid command");
+    assertThat(RawPeer.exchange(address, "dispatch:" + prefix + "\n", SHORT))
+        .isEqualTo("Invalid command");
+    assertThat(RawPeer.exchange(address, "dispatch:aaaa\n", SHORT)).isEqualTo("Invalid command");
+    assertThat(RawPeer.exchange(address, "dispatch:" + prefix, SHORT)).isEqualTo("Invalid command");
+    assertThat(RawPeer.exchange(address, "results:" + prefix + ":2:ok", SHORT))
+        .isEqualTo("Invalid command");
 
     dispatcher.awaitLog(Pattern.quote("sent a bad request: not a full commit id (40 or 64 hex"
         + " characters): 'aaaa'"), SHORT);

@@ -8,6 +8,7 @@ import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Limits;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.RawPeer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
@@ -40,7 +41,7 @@ class HostileInputTest {
 
   private final InProcessServers servers = new InProcessServers(new ServerOptions(
       Limits.DEFAULT, REQUEST_TIMEOUT, Duration.ofMillis(50), 256));
-  private final RawClient raw = new RawClient(Duration.ofSeconds(5));
+  private static final Duration RAW_TIMEOUT = Duration.ofSeconds(5);
   private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(5));
   private final ExecutorService peers = Executors.newCachedThreadPool();
   private final List<Socket> sockets = new ArrayList<>();
@@ -78,11 +79,11 @@ class HostileInputTest {
     List<String> registered = servers.logLines("registered runner ");
 
     for (String request : toDispatcher) {
-      assertThat(raw.exchange(servers.dispatcher(), request)).as(request)
+      assertThat(RawPeer.exchange(servers.dispatcher(), request, RAW_TIMEOUT)).as(request)
           .isEqualTo("Invalid command");
     }
     for (String request : toRunner) {
-      assertThat(raw.exchange(servers.runner(), request)).as(request)
+      assertThat(RawPeer.exchange(servers.runner(), request, RAW_TIMEOUT)).as(request)
           .isEqualTo("Invalid command");
     }
 

@@ -11,6 +11,7 @@ import dev.surveil.runner.RepositoryCheckout;
 import dev.surveil.runner.RunnerService;
 import dev.surveil.runner.RunnerSettings;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
+import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import dev.surveil.time.Ticker;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -35,22 +37,32 @@ final class InProcessServers implements AutoCloseable {
   private final GitRepoFixture repo = GitRepoFixture.createWithBasicTests();
   private final LogRecorder logs = LogRecorder.record("dev.surveil");
   private final Path resultsDir = repo.root().resolve("test_results");
+  private final ServerOptions dispatcherOptions;
+  private HostAndPort dispatcherAddress;
   private DispatcherService dispatcher;
   private RunnerService runner;
   private RepositoryCheckout checkout;
 
   /** Starts both; the dispatcher's server uses {@code dispatcherOptions}. */
   InProcessServers(ServerOptions dispatcherOptions) {
+    this(dispatcherOptions,
+        checkout -> new JUnitSourceExecutor(Duration.ofMinutes(2), checkout.workRoot()));
+  }
+
+  /**
+   * Starts both; the dispatcher's server uses {@code dispatcherOptions}, and the runner tests
+   * with the executor {@code executor} makes for its checkout.
+   */
+  InProcessServers(ServerOptions dispatcherOptions,
+      Function<RepositoryCheckout, TestExecutor> executor) {
+    this.dispatcherOptions = dispatcherOptions;
     try {
-      dispatcher = new DispatcherService(new DispatcherSettings(
-          new InetSocketAddress("127.0.0.1", 0), resultsDir, Duration.ofMillis(500),
-          Duration.ofSeconds(2), dispatcherOptions));
-      dispatcher.start();
+      dispatcher = startDispatcher(0);
+      dispatcherAddress = new HostAndPort("127.0.0.1", dispatcher.localAddress().getPort());
       checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
       runner = new RunnerService(
           new RunnerSettings("127.0.0.1", PortRange.of(0), dispatcher(), Duration.ofSeconds(10)),
-          checkout, new JUnitSourceExecutor(Duration.ofMinutes(2), checkout.workRoot()),
-          Ticker.SYSTEM);
+          checkout, executor.apply(checkout), Ticker.SYSTEM);
       runner.start();
       await().atMost(Duration.ofSeconds(30))
           .until(() -> !logs.messagesStartingWith("registered runner ").isEmpty());
@@ -60,8 +72,26 @@ final class InProcessServers implements AutoCloseable {
     }
   }
 
+  private DispatcherService startDispatcher(int port) throws IOException {
+    DispatcherService started = new DispatcherService(new DispatcherSettings(
+        new InetSocketAddress("127.0.0.1", port), resultsDir, Duration.ofMillis(500),
+        Duration.ofSeconds(2), dispatcherOptions));
+    started.start();
+    return started;
+  }
+
+  /** Closes the dispatcher, leaving its journal and results, until {@link #restartDispatcher}. */
+  void closeDispatcher() {
+    dispatcher.close();
+  }
+
+  /** Starts the dispatcher again, from its journal, on the port it had. */
+  void restartDispatcher() throws IOException {
+    dispatcher = startDispatcher(dispatcherAddress.port());
+  }
+
   HostAndPort dispatcher() {
-    return new HostAndPort("127.0.0.1", dispatcher.localAddress().getPort());
+    return dispatcherAddress;
   }
 
   HostAndPort runner() {
@@ -74,6 +104,11 @@ final class InProcessServers implements AutoCloseable {
 
   Path resultsDir() {
     return resultsDir;
+  }
+
+  /** The log lines of both servers, at INFO and above. */
+  LogRecorder logs() {
+    return logs;
   }
 
   /** The log lines of both servers so far that start with {@code prefix}. */

@@ -16,6 +16,7 @@ import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.RawPeer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -44,7 +45,7 @@ class ProtocolFuzzTest {
   private static final int REQUESTS_PER_SERVER = 6_000;
   private static final long HEAP_GROWTH_LIMIT = 64L * 1024 * 1024;
 
-  private final RawClient client = new RawClient(Duration.ofSeconds(10));
+  private static final Duration RAW_TIMEOUT = Duration.ofSeconds(10);
   private final Logger serverLog = (Logger) LoggerFactory.getLogger(LineServer.class);
   private final Level serverLogLevel = serverLog.getLevel();
   private InProcessServers servers;
@@ -74,7 +75,7 @@ class ProtocolFuzzTest {
       Case next = requests.next(i % 2 == 0 ? Target.DISPATCHER : Target.RUNNER);
       HostAndPort address = next.target() == Target.DISPATCHER
           ? servers.dispatcher() : servers.runner();
-      String reply = client.exchange(address, next.bytes());
+      String reply = RawPeer.exchange(address, next.bytes(), RAW_TIMEOUT);
       assertThat(reply).as("seed %d, request %d to the %s: %s", SEED, i, next.target(),
           escaped(next.bytes())).isEqualTo(next.expectedReply());
       replies.merge(next.target() + " " + reply, 1, Integer::sum);
@@ -83,8 +84,8 @@ class ProtocolFuzzTest {
         2 * REQUESTS_PER_SERVER, Duration.ofNanos(System.nanoTime() - start).toMillis(), replies);
     serverLog.setLevel(serverLogLevel);
 
-    assertThat(client.exchange(servers.dispatcher(), "status\n")).isEqualTo("OK");
-    assertThat(client.exchange(servers.runner(), "ping\n")).isEqualTo("pong");
+    assertThat(RawPeer.exchange(servers.dispatcher(), "status\n", RAW_TIMEOUT)).isEqualTo("OK");
+    assertThat(RawPeer.exchange(servers.runner(), "ping\n", RAW_TIMEOUT)).isEqualTo("pong");
     assertThat(servers.resultFiles()).isEmpty();
     assertThat(servers.logLines("queued commit")).isEmpty();
     assertThat(servers.logLines("started testing commit")).isEmpty();

@@ -3,25 +3,15 @@ package dev.surveil.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.dispatcher.DispatcherService;
-import dev.surveil.dispatcher.DispatcherSettings;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Reply;
-import dev.surveil.runner.PortRange;
-import dev.surveil.runner.RepositoryCheckout;
-import dev.surveil.runner.RunnerService;
-import dev.surveil.runner.RunnerSettings;
 import dev.surveil.runner.execution.Outcome;
 import dev.surveil.runner.execution.TestRunSummary;
-import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
-import dev.surveil.time.Ticker;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,43 +34,17 @@ import org.junit.jupiter.api.Test;
 class RunnerRejoinTest {
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final GitRepoFixture repo = GitRepoFixture.createWithBasicTests();
-  private final LogRecorder logs = LogRecorder.record("dev.surveil");
-  private final Path resultsDir = repo.root().resolve("test_results");
   private final BlockingQueue<CommitId> tested = new LinkedBlockingQueue<>();
   private final CountDownLatch release = new CountDownLatch(1);
-  private DispatcherService dispatcher;
-  private RunnerService runner;
-  private RepositoryCheckout checkout;
+  private InProcessServers servers;
+  private LogRecorder logs;
 
   @AfterEach
   void tearDown() {
     release.countDown();
-    try {
-      if (runner != null) {
-        runner.close();
-      }
-    } finally {
-      try {
-        if (checkout != null) {
-          checkout.close(); // releases the clone's lock
-        }
-        if (dispatcher != null) {
-          dispatcher.close();
-        }
-      } finally {
-        logs.close();
-        repo.close();
-      }
+    if (servers != null) {
+      servers.close();
     }
-  }
-
-  private DispatcherService startDispatcher(int port) throws IOException {
-    DispatcherService started = new DispatcherService(new DispatcherSettings(
-        new InetSocketAddress("127.0.0.1", port), resultsDir, Duration.ofMillis(500),
-        Duration.ofSeconds(2), ServerOptions.DEFAULT));
-    started.start();
-    return started;
   }
 
   private TestRunSummary test(Path checkout, CommitId commit) throws InterruptedException {
@@ -98,32 +62,27 @@ class RunnerRejoinTest {
   @Test
   void aRestartedDispatcherGetsTheReportBeforeTheRunnerRegistersAgainAndTheCommitIsTestedOnce()
       throws Exception {
-    dispatcher = startDispatcher(0);
-    int port = dispatcher.localAddress().getPort();
-    HostAndPort address = new HostAndPort("127.0.0.1", port);
-    checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
-    runner = new RunnerService(
-        new RunnerSettings("127.0.0.1", PortRange.of(0), address, Duration.ofSeconds(10)),
-        checkout, this::test, Ticker.SYSTEM);
-    runner.start();
-    String runnerAddress = "127.0.0.1:" + runner.localAddress().getPort();
+    servers = new InProcessServers(ServerOptions.DEFAULT, checkout -> this::test);
+    logs = servers.logs();
+    HostAndPort address = servers.dispatcher();
+    String runnerAddress = servers.runner().toString();
     awaitLog("registered runner " + runnerAddress);
-    CommitId commit = new CommitId(repo.commitTrivialChange("tested once"));
+    CommitId commit = new CommitId(servers.repo().commitTrivialChange("tested once"));
     LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
     assertThat(client.send(address, new Dispatch(commit))).isEqualTo(Reply.OK);
     assertThat(tested.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).isEqualTo(commit);
     awaitLog("dispatched commit " + commit + " to runner " + runnerAddress);
 
-    dispatcher.close(); // the journal has the commit assigned to the runner
+    servers.closeDispatcher(); // the journal has the commit assigned to the runner
     release.countDown();
     awaitLog("cannot deliver results for commit " + commit);
     int registrations = logs.messagesStartingWith("registered with dispatcher").size();
-    dispatcher = startDispatcher(port);
+    servers.restartDispatcher();
 
     assertThat(awaitLog("stored result for commit " + commit)).matches(Pattern.quote(
         "stored result for commit " + commit + " from runner " + runnerAddress
         + " sent from 127.0.0.1:") + "\\d+" + Pattern.quote(" in "
-        + resultsDir.resolve(commit.value())));
+        + servers.resultsDir().resolve(commit.value())));
     await("the runner registers again").atMost(WAIT).until(() ->
         logs.messagesStartingWith("registered with dispatcher").size() > registrations);
     List<String> lines = logs.lines();
@@ -133,7 +92,8 @@ class RunnerRejoinTest {
     assertThat(tested.poll(2, TimeUnit.SECONDS)).as("tested again").isNull();
     assertThat(logs.messagesStartingWith("runner " + runnerAddress + " registered again while"))
         .isEmpty();
-    assertThat(Files.readString(resultsDir.resolve(commit.value()))).contains(commit.value());
+    assertThat(Files.readString(servers.resultsDir().resolve(commit.value())))
+        .contains(commit.value());
   }
 
   private static int indexOf(List<String> lines, String prefix) {

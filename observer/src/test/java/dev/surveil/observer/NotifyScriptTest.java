@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.net.ServerOptions;
 import dev.surveil.auth.Secret;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;
 import java.net.InetAddress;

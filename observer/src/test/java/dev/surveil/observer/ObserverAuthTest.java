@@ -14,6 +14,7 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

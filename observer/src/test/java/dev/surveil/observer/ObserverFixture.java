@@ -1,7 +1,5 @@
 package dev.surveil.observer;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.ServerOptions;
@@ -11,7 +9,10 @@ import dev.surveil.protocol.Request;
 import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.storage.FolderInUseException;
+import dev.surveil.testing.DispatcherClientFixture;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
+import dev.surveil.testing.LiveThreads;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,31 +23,30 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What an observer test needs: a real master repository holding the basic tests, the observer's
  * clone of it, an in-process {@link FakeDispatcher} and a {@link LogRecorder} on
- * {@code dev.surveil.observer}. {@link #close()} closes every service made with {@link #observe},
- * the dispatcher and the repositories, then checks that no observer thread is left and no
- * dispatcher request went unchecked; as a {@code @RegisterExtension} field it is closed after
+ * {@code dev.surveil.observer}. {@link #close()} closes every service made with {@link #observe}
+ * and checks that no observer thread is left, then closes the rest as a
+ * {@link DispatcherClientFixture} does; as a {@code @RegisterExtension} field it is closed after
  * each test. Not thread-safe.
  */
-final class ObserverFixture implements AutoCloseable, AfterEachCallback {
+final class ObserverFixture extends DispatcherClientFixture {
   /** A poll interval no test waits for: polls happen only when a test asks. */
   static final Duration NO_SCHEDULE = Duration.ofHours(1);
 
-  private final LogRecorder logs;
-  private final GitRepoFixture repo;
   private final Path clone;
   private final List<ObserverService> services = new ArrayList<>();
-  private FakeDispatcher dispatcher;
 
-  private ObserverFixture(LogRecorder logs, GitRepoFixture repo) {
-    this.logs = logs;
-    this.repo = repo;
-    this.clone = repo.cloneTo("obs");
+  private ObserverFixture(Level level, GitRepoFixture repo) {
+    super("dev.surveil.observer", level, repo, ServerOptions.DEFAULT);
+    try {
+      clone = repo.cloneTo("obs");
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
   }
 
   static ObserverFixture create() {
@@ -60,39 +60,16 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** A fixture recording log lines at {@code level} and above, on {@code repo}. */
   static ObserverFixture create(Level level, GitRepoFixture repo) {
-    LogRecorder logs = LogRecorder.record("dev.surveil.observer", level);
-    try {
-      ObserverFixture fixture = new ObserverFixture(logs, repo);
-      fixture.dispatcher = FakeDispatcher.start();
-      return fixture;
-    } catch (RuntimeException e) {
-      repo.close();
-      logs.close();
-      throw e;
-    }
-  }
-
-  GitRepoFixture repo() {
-    return repo;
+    return new ObserverFixture(level, repo);
   }
 
   Path clonePath() {
     return clone;
   }
 
-  FakeDispatcher dispatcher() {
-    return dispatcher;
-  }
-
-  LogRecorder logs() {
-    return logs;
-  }
-
   /** Closes the dispatcher and starts a new one on {@code port}. */
   FakeDispatcher restartDispatcherOn(int port) {
-    dispatcher.close();
-    dispatcher = FakeDispatcher.start(port);
-    return dispatcher;
+    return restartDispatcher(port, ServerOptions.DEFAULT);
   }
 
   /**
@@ -100,9 +77,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
    * {@code options}, e.g. verifying them with a secret.
    */
   FakeDispatcher restartDispatcherWith(ServerOptions options) {
-    dispatcher.close();
-    dispatcher = FakeDispatcher.start(0, options);
-    return dispatcher;
+    return restartDispatcher(0, options);
   }
 
   /** A service on the clone, closed by {@link #close()}. */
@@ -122,7 +97,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** A service on the clone that dispatches to the fake dispatcher and polls when asked. */
   ObserverService observe() throws UnusableCloneException, FolderInUseException {
-    return observe(dispatcher.address(), NO_SCHEDULE, null);
+    return observe(dispatcher().address(), NO_SCHEDULE, null);
   }
 
   /** The requests of one batch: {@code status}, then one dispatch per commit. */
@@ -151,8 +126,7 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
 
   /** Whether a live thread's name starts with {@code prefix}. */
   static boolean threadAlive(String prefix) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().startsWith(prefix) && t.isAlive());
+    return !LiveThreads.named(prefix).isEmpty();
   }
 
   private void closeServices() {
@@ -174,25 +148,10 @@ final class ObserverFixture implements AutoCloseable, AfterEachCallback {
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    close();
-  }
-
-  @Override
-  public void close() {
-    try {
-      closeServices();
-    } finally {
-      try {
-        dispatcher.close();
-      } finally {
-        repo.close();
-        logs.close();
-      }
-    }
-    assertThat(threadAlive(ObserverService.THREAD_NAME)).as("poller alive after close").isFalse();
-    assertThat(threadAlive(ObserverService.NOTIFY_SERVER)).as("notify server alive after close")
-        .isFalse();
-    assertThat(dispatcher.drainRequests()).as("requests nobody checked").isEmpty();
+  protected void closeClient() {
+    closeServices();
+    // a pool's thread may still be returning from run() when close() has seen its work end
+    LiveThreads.awaitNoneNamed(Duration.ofSeconds(5), ObserverService.THREAD_NAME,
+        ObserverService.NOTIFY_SERVER);
   }
 }

@@ -14,6 +14,7 @@ import dev.surveil.protocol.Notify;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import java.net.BindException;
 import java.net.ConnectException;

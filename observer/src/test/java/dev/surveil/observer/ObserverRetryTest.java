@@ -9,6 +9,7 @@ import ch.qos.logback.classic.Level;
 import dev.surveil.net.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import java.time.Duration;
 import java.util.List;

@@ -12,6 +12,7 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Status;
 import dev.surveil.storage.FolderInUseException;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
@@ -60,7 +61,8 @@ class ObserverServiceTest {
         logs.close();
       }
     }
-    assertThat(pollerThreadAlive()).as("observer-poller thread alive after close").isFalse();
+    assertThat(ObserverFixture.threadAlive(ObserverService.THREAD_NAME))
+        .as("observer-poller thread alive after close").isFalse();
     assertThat(dispatcher.drainRequests()).as("requests nobody checked").isEmpty();
   }
 
@@ -81,11 +83,6 @@ class ObserverServiceTest {
       requests.add(new Dispatch(new CommitId(commit)));
     }
     return requests;
-  }
-
-  private static boolean pollerThreadAlive() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .anyMatch(t -> t.getName().equals(ObserverService.THREAD_NAME) && t.isAlive());
   }
 
   @Test
@@ -143,7 +140,7 @@ class ObserverServiceTest {
   @Test
   void retriesWhenNoRunnersAreRegisteredAndSaysOnceTheyAre() throws Exception {
     observe();
-    dispatcher.replyToDispatch(Reply.NO_RUNNERS);
+    dispatcher.replyTo(Dispatch.class, Reply.NO_RUNNERS);
     String first = repo.commitTrivialChange("one");
     String second = repo.commitTrivialChange("two");
 
@@ -156,7 +153,7 @@ class ObserverServiceTest {
     service.pollOnce();
     assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(first));
     assertThat(logs.messages(Level.WARN)).as("one WARN per outage").hasSize(1);
-    dispatcher.replyToDispatch(Reply.OK);
+    dispatcher.replyTo(Dispatch.class, Reply.OK);
 
     service.pollOnce();
 
@@ -204,7 +201,7 @@ class ObserverServiceTest {
     observe();
     service.pollOnce();
     assertThat(dispatcher.drainRequests()).as("nothing new, nothing sent").isEmpty();
-    dispatcher.replyToStatus(Reply.INVALID_COMMAND);
+    dispatcher.replyTo(Status.class, Reply.INVALID_COMMAND);
     String first = repo.commitTrivialChange("one");
 
     service.pollOnce();
@@ -212,7 +209,7 @@ class ObserverServiceTest {
     assertThat(dispatcher.drainRequests()).containsExactly(new Status());
     assertThat(logs.messages(Level.WARN)).containsExactly("dispatcher " + dispatcher.address()
         + " answered status with 'Invalid command'; will retry at the next poll");
-    dispatcher.replyToStatus(Reply.OK);
+    dispatcher.replyTo(Status.class, Reply.OK);
     service.pollOnce();
     assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(first));
     String second = repo.commitTrivialChange("two");
@@ -253,11 +250,11 @@ class ObserverServiceTest {
     String second = repo.commitTrivialChange("two");
     assertThat(List.of(dispatcher.takeRequest(), dispatcher.takeRequest()))
         .containsExactlyElementsOf(batch(second));
-    assertThat(pollerThreadAlive()).isTrue();
+    assertThat(ObserverFixture.threadAlive(ObserverService.THREAD_NAME)).isTrue();
 
     service.close();
 
-    assertThat(pollerThreadAlive()).isFalse();
+    assertThat(ObserverFixture.threadAlive(ObserverService.THREAD_NAME)).isFalse();
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Reply;
 import dev.surveil.storage.FolderInUseException;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -148,13 +149,13 @@ class ObserverStateTest {
   void restartedObserverDispatchesWhatItPulledButCouldNotDispatch() throws Exception {
     String start = repo.head();
     ObserverService first = fixture.observe();
-    dispatcher.replyToDispatch(Reply.NO_RUNNERS);
+    dispatcher.replyTo(Dispatch.class, Reply.NO_RUNNERS);
     String one = repo.commitTrivialChange("one");
     String two = repo.commitTrivialChange("two");
     first.pollOnce(); // the clone now holds both commits, but neither was acknowledged
     assertThat(dispatcher.drainRequests()).containsExactlyElementsOf(batch(one));
     first.close();
-    dispatcher.replyToDispatch(Reply.OK);
+    dispatcher.replyTo(Dispatch.class, Reply.OK);
 
     ObserverService restarted = fixture.observe();
     restarted.pollOnce();

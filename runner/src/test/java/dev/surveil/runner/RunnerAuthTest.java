@@ -2,9 +2,11 @@ package dev.surveil.runner;
 
 import static dev.surveil.runner.RunnerFixture.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.surveil.net.HostAndPort;
 import dev.surveil.net.LineClient;
+import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
@@ -14,6 +16,7 @@ import dev.surveil.auth.RequestSigner;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.auth.Secret;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.LogRecorder;
 import dev.surveil.testing.ManInTheMiddle;
 import java.io.IOException;
@@ -109,14 +112,18 @@ class RunnerAuthTest {
 
   @Test
   void withAWrongSecretKeepsRetryingRegistrationAndNeverRegisters() throws Exception {
-    start(Secret.of("not-the-dispatcher-secret-0123456789"));
+    try (LogRecorder refusals = LogRecorder.record(LineServer.class.getName())) {
+      start(Secret.of("not-the-dispatcher-secret-0123456789"));
 
-    // the first attempt warns; the retries (every 20-200 ms here) log at DEBUG
-    assertThat(logs.awaitLine("WARN dispatcher " + dispatcher.address()))
-        .isEqualTo("WARN dispatcher " + dispatcher.address()
-            + " answered 'Unauthorized' to register; retrying registration");
-
-    assertThat(dispatcher.pollRequest(Duration.ofMillis(500))).isNull();
+      // the first attempt warns; the retries (every 20-200 ms here) log at DEBUG
+      assertThat(logs.awaitLine("WARN dispatcher " + dispatcher.address()))
+          .isEqualTo("WARN dispatcher " + dispatcher.address()
+              + " answered 'Unauthorized' to register; retrying registration");
+      // the dispatcher refused three attempts, and its handler saw none
+      await().atMost(Duration.ofSeconds(10)).until(() -> refusals.lines().stream()
+          .filter(line -> line.contains("sent an unauthorized request")).count() >= 3);
+    }
+    assertThat(dispatcher.drainRequests()).isEmpty();
     assertThat(logs.lines()).noneMatch(line -> line.startsWith("INFO registered with"));
   }
 }

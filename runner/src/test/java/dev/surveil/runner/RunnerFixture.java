@@ -1,10 +1,14 @@
 package dev.surveil.runner;
 
+import ch.qos.logback.classic.Level;
 import dev.surveil.net.HostAndPort;
+import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Register;
 import dev.surveil.auth.Secret;
 import dev.surveil.runner.execution.TestExecutor;
+import dev.surveil.testing.DispatcherClientFixture;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import dev.surveil.time.Backoff;
@@ -13,37 +17,36 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.AfterEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * What a runner socket test needs: a real master repository holding the basic tests, the
  * runner's checkout of a clone of it, an in-process {@link FakeDispatcher}, a {@link LogRecorder}
  * on {@code dev.surveil.runner} and the one {@link RunnerService} the test builds on them. As a
  * {@code @RegisterExtension} field it is closed after each test (after the test's own
- * {@code @AfterEach}): see {@link #close()}. Not thread-safe.
+ * {@code @AfterEach}): the runner first, checking that no runner thread is left, then the rest
+ * as a {@link DispatcherClientFixture} does. Not thread-safe.
  */
-final class RunnerFixture implements AutoCloseable, AfterEachCallback {
+final class RunnerFixture extends DispatcherClientFixture {
   /** A status-check interval no test waits for. */
   static final Duration NEVER = Duration.ofMinutes(10);
   /** Retries as the runner does, only faster. */
   static final Backoff TEST_BACKOFF = new Backoff(Duration.ofMillis(20), Duration.ofMillis(200));
 
-  private final LogRecorder logs;
-  private final GitRepoFixture repo;
   private final RepositoryCheckout checkout;
-  private final FakeDispatcher dispatcher;
+  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
+  private final CountDownLatch release = new CountDownLatch(1);
   private RunnerService runner;
 
-  private RunnerFixture(LogRecorder logs, GitRepoFixture repo, ServerOptions dispatcherOptions) {
-    this.logs = logs;
-    this.repo = repo;
+  private RunnerFixture(ServerOptions dispatcherOptions) {
+    super("dev.surveil.runner", Level.INFO, GitRepoFixture.createWithBasicTests(),
+        dispatcherOptions);
     try {
-      this.checkout = RepositoryCheckout.open(repo.cloneTo("runner"));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      checkout = RepositoryCheckout.open(repo().cloneTo("runner"));
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
     }
-    this.dispatcher = FakeDispatcher.start(dispatcherOptions);
   }
 
   static RunnerFixture create() {
@@ -52,37 +55,24 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
 
   /** A fixture whose dispatcher reads requests with {@code options}, e.g. with a secret. */
   static RunnerFixture create(ServerOptions dispatcherOptions) {
-    LogRecorder logs = LogRecorder.record("dev.surveil.runner");
-    GitRepoFixture repo = null;
-    try {
-      repo = GitRepoFixture.createWithBasicTests();
-      return new RunnerFixture(logs, repo, dispatcherOptions);
-    } catch (RuntimeException e) {
-      try {
-        if (repo != null) {
-          repo.close();
-        }
-      } finally {
-        logs.close();
-      }
-      throw e;
-    }
-  }
-
-  GitRepoFixture repo() {
-    return repo;
+    return new RunnerFixture(dispatcherOptions);
   }
 
   RepositoryCheckout checkout() {
     return checkout;
   }
 
-  FakeDispatcher dispatcher() {
-    return dispatcher;
+  /** A client without a secret, e.g. for the runner's own address. */
+  LineClient client() {
+    return client;
   }
 
-  LogRecorder logs() {
-    return logs;
+  /**
+   * A latch for {@link FakeTestExecutor#blockingUntil}: open once the test opens it, or when the
+   * runner is closed, so that no test job is left blocked.
+   */
+  CountDownLatch release() {
+    return release;
   }
 
   /** Settings for a runner on localhost that reports to the fake dispatcher, without a secret. */
@@ -91,7 +81,7 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
   }
 
   RunnerSettings settings(PortRange ports, Duration checkInterval, Optional<Secret> secret) {
-    return new RunnerSettings("localhost", ports, dispatcher.address(), checkInterval, secret);
+    return new RunnerSettings("localhost", ports, dispatcher().address(), checkInterval, secret);
   }
 
   /** Builds the runner on the checkout, not started yet; {@link #close()} closes it. */
@@ -119,39 +109,25 @@ final class RunnerFixture implements AutoCloseable, AfterEachCallback {
     return new Register(new HostAndPort("localhost", runner.localAddress().getPort()));
   }
 
-  /** Closes the runner, if one was built; closing it again is harmless. */
+  /**
+   * Opens {@link #release()} and closes the runner, if one was built; closing it again is
+   * harmless.
+   */
   void closeRunner() {
+    release.countDown();
     if (runner != null) {
       runner.close();
     }
   }
 
   @Override
-  public void afterEach(ExtensionContext context) {
-    close();
-  }
-
-  /**
-   * Closes the runner and the dispatcher, checks that the dispatcher got no request the test left
-   * unchecked and that no runner thread is left, then stops recording and deletes the
-   * repositories.
-   */
-  @Override
-  public void close() {
+  protected void closeClient() {
     try {
-      try {
-        closeRunner();
-      } finally {
-        dispatcher.close();
-      }
-      dispatcher.assertNoMoreRequests();
+      closeRunner();
       RunnerThreads.awaitNoneAlive();
     } finally {
-      try {
-        logs.close();
-      } finally {
+      if (checkout != null) {
         checkout.close();
-        repo.close();
       }
     }
   }

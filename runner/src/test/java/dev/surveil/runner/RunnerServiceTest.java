@@ -14,32 +14,24 @@ import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RunnerServiceTest {
   @RegisterExtension
   final RunnerFixture fixture = RunnerFixture.create();
-  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
-  private final CountDownLatch release = new CountDownLatch(1);
-  private final RepositoryCheckout checkout = fixture.checkout();
+  private final LineClient client = fixture.client();
   private final FakeDispatcher dispatcher = fixture.dispatcher();
   private final LogRecorder logs = fixture.logs();
   private RunnerService runner;
-
-  @AfterEach
-  void releaseBlockedTests() {
-    release.countDown();
-  }
 
   private RunnerService runner(PortRange ports, FakeTestExecutor executor) throws IOException {
     runner = fixture.build(fixture.settings(ports, NEVER), executor);
@@ -60,7 +52,7 @@ class RunnerServiceTest {
         .isEqualTo(new Results(commit, FakeTestExecutor.summaryOf(commit).report()));
     assertThat(logs.awaitLine("INFO delivered"))
         .isEqualTo("INFO delivered results for commit " + commit);
-    assertThat(checkout.outbox()).isEmptyDirectory();
+    assertThat(fixture.checkout().outbox()).isEmptyDirectory();
     assertThat(logs.lines()).contains("INFO runner listening on localhost:" + port,
         "INFO registered with dispatcher " + dispatcher.address(),
         "INFO started testing commit " + commit)
@@ -71,7 +63,7 @@ class RunnerServiceTest {
 
   @Test
   void answersBusyWhileTestingAndPongToPings() throws Exception {
-    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(release);
+    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(fixture.release());
     runner(PortRange.of(0), executor).start();
     dispatcher.takeRequest();
     CommitId commit = new CommitId(fixture.repo().head());
@@ -86,7 +78,7 @@ class RunnerServiceTest {
     assertThat(client.send(fixture.runnerAddress(), new Status())).isEqualTo(Reply.INVALID_COMMAND);
     assertThat(executor.started).as("jobs started since the first").isEmpty();
 
-    release.countDown();
+    fixture.release().countDown();
     assertThat(dispatcher.takeRequest()).isInstanceOf(Results.class);
   }
 
@@ -97,7 +89,7 @@ class RunnerServiceTest {
     runner(PortRange.of(0), executor).start();
     assertThat(dispatcher.takeRequest()).isEqualTo(fixture.registration());
     CommitId late = new CommitId(fixture.repo().head());
-    dispatcher.replyToClaimsWith(Reply.NOT_ASSIGNED);
+    dispatcher.replyTo(Claim.class, Reply.NOT_ASSIGNED);
 
     assertThat(client.send(fixture.runnerAddress(), new RunTest(late))).isEqualTo(Reply.OK);
 
@@ -108,7 +100,7 @@ class RunnerServiceTest {
         + " runner (this runner took the offer too late)");
     assertThat(executor.started).isEmpty();
 
-    dispatcher.replyToClaimsWith(Reply.OK);
+    dispatcher.replyTo(Claim.class, Reply.OK);
     // BUSY until the ended job has let go of the runner, a moment after its log line
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
         client.send(fixture.runnerAddress(), new RunTest(late)) == Reply.OK);
@@ -164,7 +156,7 @@ class RunnerServiceTest {
 
   @Test
   void closeInterruptsARunningTestAndReportsNothing() throws Exception {
-    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(release);
+    FakeTestExecutor executor = FakeTestExecutor.blockingUntil(fixture.release());
     runner(PortRange.of(0), executor).start();
     dispatcher.takeRequest();
     CommitId commit = new CommitId(fixture.repo().head());
@@ -176,7 +168,8 @@ class RunnerServiceTest {
     assertThat(executor.interrupted.poll(10, TimeUnit.SECONDS)).isEqualTo(commit);
     runner.awaitStop();
     RunnerThreads.awaitNoneAlive();
-    assertThat(dispatcher.pollRequest(Duration.ofMillis(300))).isNull();
-    assertThat(checkout.outbox()).isEmptyDirectory();
+    dispatcher.stop(); // ends every exchange under way: whatever the runner sent has arrived
+    assertThat(dispatcher.drainRequests()).isEmpty();
+    assertThat(fixture.checkout().outbox()).isEmptyDirectory();
   }
 }

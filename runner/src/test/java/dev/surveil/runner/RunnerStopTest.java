@@ -11,6 +11,7 @@ import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.runner.execution.JUnitSourceExecutor;
 import dev.surveil.runner.execution.TestExecutor;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
 import java.nio.file.Files;
@@ -31,8 +32,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RunnerStopTest {
   @RegisterExtension
   final RunnerFixture fixture = RunnerFixture.create();
-  private final LineClient client = new LineClient(Duration.ofSeconds(2), Duration.ofSeconds(10));
-  private final CountDownLatch release = new CountDownLatch(1);
+  private final LineClient client = fixture.client();
+  private final CountDownLatch release = fixture.release();
   private final ExecutorService background = Executors.newSingleThreadExecutor();
   private final GitRepoFixture repo = fixture.repo();
   private final RepositoryCheckout checkout = fixture.checkout();
@@ -43,7 +44,6 @@ class RunnerStopTest {
   /** Runs before the fixture closes the dispatcher and checks that no runner thread is left. */
   @AfterEach
   void tearDown() throws InterruptedException {
-    release.countDown();
     try {
       fixture.closeRunner();
     } finally {
@@ -104,7 +104,8 @@ class RunnerStopTest {
     assertThat(logs.lines()).contains(
         "INFO stopping: waiting up to 1s for commit " + commit + " to finish",
         "WARN commit " + commit + " did not finish within 1s; stopping its test run");
-    assertThat(dispatcher.pollRequest(Duration.ofMillis(300))).as("no report").isNull();
+    dispatcher.stop(); // ends every exchange under way: whatever the runner sent has arrived
+    assertThat(dispatcher.drainRequests()).as("no report").isEmpty();
     assertThat(checkout.outbox()).isEmptyDirectory();
   }
 

@@ -1,5 +1,6 @@
 package dev.surveil.testing;
 
+import dev.surveil.net.HostAndPort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,6 +43,34 @@ public final class RawPeer implements AutoCloseable {
     } catch (IOException e) {
       socket.close();
       throw e;
+    }
+  }
+
+  /**
+   * Sends {@code request} on a new connection as a hostile peer would, in one write, then ends
+   * its side (so the server never waits for a quiet period) and returns everything the server
+   * sent before closing; a reset before that fails.
+   */
+  public static String exchange(HostAndPort address, String request, Duration timeout)
+      throws IOException {
+    return exchange(address, request.getBytes(StandardCharsets.UTF_8), timeout);
+  }
+
+  /** As {@link #exchange(HostAndPort, String, Duration)}, of raw bytes. */
+  public static String exchange(HostAndPort address, byte[] request, Duration timeout)
+      throws IOException {
+    return exchangeFrom(null, address, request, timeout);
+  }
+
+  /**
+   * As {@link #exchange(HostAndPort, byte[], Duration)}, from the local address {@code source}
+   * (e.g. 127.0.0.2, another loopback address than the programs use); any if null.
+   */
+  public static String exchangeFrom(InetAddress source, HostAndPort address, byte[] request,
+      Duration timeout) throws IOException {
+    try (RawPeer peer = connect(address.toSocketAddress(), source, timeout)) {
+      peer.send(request).socket.shutdownOutput();
+      return peer.readToEnd();
     }
   }
 

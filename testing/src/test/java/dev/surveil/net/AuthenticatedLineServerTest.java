@@ -25,6 +25,7 @@ import dev.surveil.protocol.RunTest;
 import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.FakeClock;
+import dev.surveil.testing.LiveThreads;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -203,11 +204,11 @@ class AuthenticatedLineServerTest {
     server.start();
     // connected but silent: the server waits for its request until the deadline
     try (RawPeer peer = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> threads("auth-test-conn /") > 0);
+      await().atMost(Duration.ofSeconds(5)).until(() -> !LiveThreads.named("auth-test-conn /").isEmpty());
       server.close();
       assertThat(peer.readUntilClosedOrReset()).isEmpty();
     }
-    await().atMost(Duration.ofSeconds(5)).until(() -> threads("auth-test-") == 0);
+    LiveThreads.awaitNoneNamed(Duration.ofSeconds(5), "auth-test-");
   }
 
   @Test
@@ -270,10 +271,5 @@ class AuthenticatedLineServerTest {
 
   private static HostAndPort address(LineServer server) {
     return new HostAndPort("127.0.0.1", server.localAddress().getPort());
-  }
-
-  private static long threads(String prefix) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix)).count();
   }
 }

@@ -17,6 +17,7 @@ import dev.surveil.protocol.Request;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.LiveThreads;
 import dev.surveil.testing.LogRecorder;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
@@ -30,7 +31,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,7 +53,7 @@ class LineServerTest {
       servers.pop().close();
     }
     if (name != null) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> liveThreads(name + "-").isEmpty());
+      LiveThreads.awaitNoneNamed(Duration.ofSeconds(5), name + "-");
     }
     assertThat(received).as("requests no test looked at").isEmpty();
   }
@@ -266,7 +266,7 @@ class LineServerTest {
     // connected but silent: the server waits for its request until the deadline
     try (RawPeer stalled = RawPeer.connect(server.localAddress(), PEER_TIMEOUT)) {
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> !liveThreads(name + "-conn /").isEmpty());
+          .until(() -> !LiveThreads.named(name + "-conn /").isEmpty());
 
       long startNanos = System.nanoTime();
       server.close();
@@ -277,8 +277,8 @@ class LineServerTest {
       // closed, not answered: the peer sees the end of the stream (or a reset) at once
       assertThat(stalled.readUntilClosedOrReset()).isEmpty();
     }
-    assertThat(liveThreads(name + "-accept")).isEmpty();
-    await().atMost(Duration.ofSeconds(2)).until(() -> liveThreads(name + "-").isEmpty());
+    assertThat(LiveThreads.named(name + "-accept")).isEmpty();
+    LiveThreads.awaitNoneNamed(Duration.ofSeconds(2), name + "-");
     assertThatThrownBy(() -> RawPeer.connect(server.localAddress(), PEER_TIMEOUT))
         .isInstanceOf(IOException.class);
   }
@@ -368,12 +368,5 @@ class LineServerTest {
 
   private static HostAndPort address(LineServer server) {
     return new HostAndPort("127.0.0.1", server.localAddress().getPort());
-  }
-
-  private static List<String> liveThreads(String prefix) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(thread -> thread.isAlive() && thread.getName().startsWith(prefix))
-        .map(Thread::getName)
-        .collect(Collectors.toList());
   }
 }
