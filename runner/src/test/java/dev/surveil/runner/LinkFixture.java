@@ -1,5 +1,6 @@
 package dev.surveil.runner;
 
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.net.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,5 +1,6 @@
 package dev.surveil.runner;
 
+import dev.surveil.testing.FakeDispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.cli.CommandRunner;

@@ -38,11 +38,8 @@ import java.util.function.Consumer;
  * reply to the results of chosen commits, as the chapter's dispatcher does for a commit it did
  * not dispatch, hold a reply back, and stop and start again on the same port, as a restarted
  * dispatcher does. Never pings. Thread-safe.
- *
- * <p>Not final only for the runner's tests' old name for it, {@code dev.surveil.runner
- * .FakeDispatcher}, until every runner test imports this class.
  */
-public class FakeDispatcher implements AutoCloseable {
+public final class FakeDispatcher implements AutoCloseable {
   private static final Duration WAIT = Duration.ofSeconds(10);
 
   private final BlockingQueue<Request> requests = new LinkedBlockingQueue<>();
@@ -59,7 +56,7 @@ public class FakeDispatcher implements AutoCloseable {
   private volatile LineServer server;
 
   /** A started dispatcher on {@code port} (0: a free one) reading requests with {@code options}. */
-  protected FakeDispatcher(int port, ServerOptions options) {
+  private FakeDispatcher(int port, ServerOptions options) {
     this.options = options;
     server = listen(port);
     this.port = server.localAddress().getPort();
