@@ -1,6 +1,6 @@
 package dev.surveil.cli;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import java.net.InetSocketAddress;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;

@@ -1,5 +1,6 @@
 package dev.surveil.net;
 
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.protocol.AuthLine;
 import dev.surveil.protocol.MessageWriter;

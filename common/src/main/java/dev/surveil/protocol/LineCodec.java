@@ -1,6 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.net.HostAndPort;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;

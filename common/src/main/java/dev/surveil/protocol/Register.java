@@ -1,6 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.net.HostAndPort;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

@@ -3,6 +3,7 @@ package dev.surveil.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.ProtocolException;

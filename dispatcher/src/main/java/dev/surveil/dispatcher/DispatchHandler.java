@@ -1,6 +1,6 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.MessageHandler;
 import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;

@@ -1,7 +1,7 @@
 package dev.surveil.dispatcher;
 
 import dev.surveil.lifecycle.Worker;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;

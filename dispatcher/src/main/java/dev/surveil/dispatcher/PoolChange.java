@@ -1,6 +1,6 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.ProtocolException;
 import java.util.Objects;

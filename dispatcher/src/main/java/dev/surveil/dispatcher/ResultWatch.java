@@ -1,7 +1,7 @@
 package dev.surveil.dispatcher;
 
 import dev.surveil.time.Durations;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;

@@ -1,6 +1,6 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
 import java.io.IOException;

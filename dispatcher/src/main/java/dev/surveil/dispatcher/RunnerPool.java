@@ -1,6 +1,6 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

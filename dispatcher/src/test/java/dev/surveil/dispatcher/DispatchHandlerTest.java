@@ -2,7 +2,7 @@ package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;

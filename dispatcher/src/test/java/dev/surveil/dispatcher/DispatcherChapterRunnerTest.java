@@ -3,7 +3,7 @@ package dev.surveil.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;

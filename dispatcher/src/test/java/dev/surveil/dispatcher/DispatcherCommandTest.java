@@ -2,6 +2,7 @@ package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.surveil.protocol.HostAndPort;
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.testing.CommandLineContract;
@@ -94,7 +95,7 @@ class DispatcherCommandTest implements CommandLineContract {
       try (DispatcherService first = new DispatcherService(new DispatcherSettings(
           new InetSocketAddress("127.0.0.1", 0), results.path(), Duration.ofSeconds(1),
           Duration.ofSeconds(2), ServerOptions.DEFAULT))) {
-        first.pool().register(new dev.surveil.net.HostAndPort("127.0.0.1", 8901));
+        first.pool().register(new dev.surveil.protocol.HostAndPort("127.0.0.1", 8901));
       }
       Path journal = results.path().resolve(JournalFile.NAME);
       byte[] before = Files.readAllBytes(journal);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.util.stream.Stream;
 import dev.surveil.storage.AtomicFile;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.testing.FailingFolder;
 import dev.surveil.testing.FakeTicker;

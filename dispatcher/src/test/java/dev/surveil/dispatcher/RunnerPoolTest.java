@@ -2,7 +2,7 @@ package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;

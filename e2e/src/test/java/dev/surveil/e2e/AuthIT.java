@@ -2,7 +2,7 @@ package dev.surveil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Ping;

@@ -2,7 +2,7 @@ package dev.surveil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Limits;

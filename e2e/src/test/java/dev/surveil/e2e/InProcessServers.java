@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.surveil.dispatcher.DispatcherService;
 import dev.surveil.dispatcher.DispatcherSettings;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.runner.PortRange;
 import dev.surveil.runner.RepositoryCheckout;

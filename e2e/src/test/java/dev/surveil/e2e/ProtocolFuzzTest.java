@@ -7,7 +7,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.surveil.e2e.FuzzedRequests.Case;
 import dev.surveil.e2e.FuzzedRequests.Target;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;

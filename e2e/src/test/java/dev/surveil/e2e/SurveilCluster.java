@@ -1,6 +1,6 @@
 package dev.surveil.e2e;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;

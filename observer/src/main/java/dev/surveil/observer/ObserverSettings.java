@@ -1,7 +1,7 @@
 package dev.surveil.observer;
 
 import dev.surveil.auth.Secret;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;

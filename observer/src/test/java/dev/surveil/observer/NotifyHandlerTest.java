@@ -1,6 +1,6 @@
 package dev.surveil.observer;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;

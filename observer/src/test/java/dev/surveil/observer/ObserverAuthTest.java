@@ -5,7 +5,7 @@ import static dev.surveil.observer.ObserverFixture.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;

@@ -1,7 +1,7 @@
 package dev.surveil.observer;
 
 import ch.qos.logback.classic.Level;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;

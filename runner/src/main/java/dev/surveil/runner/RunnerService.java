@@ -1,6 +1,6 @@
 package dev.surveil.runner;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.time.Durations;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;

@@ -1,6 +1,6 @@
 package dev.surveil.runner;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.auth.Secret;
 import java.time.Duration;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.surveil.runner;
 
 import dev.surveil.testing.FakeDispatcher;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;

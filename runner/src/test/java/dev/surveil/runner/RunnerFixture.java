@@ -1,7 +1,7 @@
 package dev.surveil.runner;
 
 import ch.qos.logback.classic.Level;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Register;

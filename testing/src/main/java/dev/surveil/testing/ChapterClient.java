@@ -1,6 +1,6 @@
 package dev.surveil.testing;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

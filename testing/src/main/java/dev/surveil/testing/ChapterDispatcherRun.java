@@ -1,6 +1,6 @@
 package dev.surveil.testing;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.NamedThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;

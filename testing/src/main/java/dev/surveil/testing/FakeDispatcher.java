@@ -1,6 +1,6 @@
 package dev.surveil.testing;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.Claim;

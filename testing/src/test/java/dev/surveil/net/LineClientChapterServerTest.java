@@ -2,6 +2,7 @@ package dev.surveil.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
 import dev.surveil.protocol.Ping;

@@ -1,5 +1,6 @@
 package dev.surveil.net;
 
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,6 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.net.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

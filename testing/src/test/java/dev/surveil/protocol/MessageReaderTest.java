@@ -1,6 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.net.HostAndPort;
 import dev.surveil.testing.ScriptedInputStream;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
 import static dev.surveil.protocol.LineCodecTest.ID;

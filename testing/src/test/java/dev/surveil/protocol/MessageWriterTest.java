@@ -1,6 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.net.HostAndPort;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
 import static dev.surveil.protocol.LineCodecTest.ID;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -3,7 +3,7 @@ package dev.surveil.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

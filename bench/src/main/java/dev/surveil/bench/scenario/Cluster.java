@@ -2,7 +2,7 @@ package dev.surveil.bench.scenario;
 
 import dev.surveil.bench.process.LogMatch;
 import dev.surveil.bench.process.Program;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.testing.GitRepoFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;

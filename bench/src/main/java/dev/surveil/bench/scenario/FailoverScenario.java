@@ -4,7 +4,7 @@ import dev.surveil.bench.process.LogMatch;
 import dev.surveil.bench.process.Program;
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.bench.stats.Unit;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;

@@ -2,7 +2,7 @@ package dev.surveil.bench.scenario;
 
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.bench.stats.Unit;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;

@@ -6,7 +6,7 @@ import dev.surveil.bench.process.Program;
 import dev.surveil.bench.process.ProgramException;
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.bench.stats.Unit;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import dev.surveil.bench.sim.RunnerTraffic;
 import dev.surveil.bench.sim.SimulatedRunners;
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.bench.stats.Unit;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.protocol.Dispatch;

@@ -5,7 +5,7 @@ import dev.surveil.bench.sim.ChapterClient;
 import dev.surveil.bench.sim.RunnerTraffic;
 import dev.surveil.bench.sim.SimulatedRunners;
 import dev.surveil.bench.stats.Figure;
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import java.io.IOException;
 import java.time.Duration;

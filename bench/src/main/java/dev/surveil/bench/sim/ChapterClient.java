@@ -1,6 +1,6 @@
 package dev.surveil.bench.sim;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.ReplyReader;
 import java.io.IOException;
 import java.io.InputStream;

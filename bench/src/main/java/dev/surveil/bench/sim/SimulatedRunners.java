@@ -1,6 +1,6 @@
 package dev.surveil.bench.sim;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.protocol.Register;

@@ -3,7 +3,7 @@ package dev.surveil.bench.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.surveil.net.HostAndPort;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.ProtocolException;
 import java.io.InputStream;
 import java.net.InetAddress;

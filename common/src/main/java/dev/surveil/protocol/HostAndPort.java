@@ -1,4 +1,4 @@
-package dev.surveil.net;
+package dev.surveil.protocol;
 
 import java.net.InetSocketAddress;
 
