@@ -4,8 +4,8 @@ import dev.surveil.bench.process.ProgramLauncher;
 import dev.surveil.bench.scenario.BenchContext;
 import dev.surveil.bench.scenario.BenchSettings;
 import dev.surveil.bench.scenario.FailoverScenario;
-import dev.surveil.bench.scenario.ForgeryScenario;
 import dev.surveil.bench.scenario.FloodScenario;
+import dev.surveil.bench.scenario.ForgeryScenario;
 import dev.surveil.bench.scenario.LatencyScenario;
 import dev.surveil.bench.scenario.ScaleScenario;
 import dev.surveil.bench.scenario.Scenario;
@@ -25,11 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The {@code bench} program that {@code scripts/bench} runs: starts the built programs on

@@ -1,7 +1,7 @@
 package dev.surveil.auth;
 
-import dev.surveil.protocol.Request;
 import dev.surveil.protocol.LineCodec;
+import dev.surveil.protocol.Request;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import javax.crypto.Mac;

@@ -1,8 +1,8 @@
 package dev.surveil.auth;
 
-import dev.surveil.protocol.Request;
-import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.AuthLine;
+import dev.surveil.protocol.MessageWriter;
+import dev.surveil.protocol.Request;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.HexFormat;

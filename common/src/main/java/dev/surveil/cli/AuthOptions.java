@@ -1,9 +1,9 @@
 package dev.surveil.cli;
 
-import dev.surveil.net.ServerOptions;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.RequestVerifier;
 import dev.surveil.auth.Secret;
+import dev.surveil.net.ServerOptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

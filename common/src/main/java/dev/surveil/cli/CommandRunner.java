@@ -3,13 +3,13 @@ package dev.surveil.cli;
 import dev.surveil.lifecycle.UncaughtExceptions;
 import java.io.PrintWriter;
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.TypeConversionException;
+import picocli.CommandLine;
 
 /**
  * Runs a picocli command the way every Surveil program does. A usage error (an unknown option,

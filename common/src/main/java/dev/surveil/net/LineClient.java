@@ -1,8 +1,8 @@
 package dev.surveil.net;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.protocol.AuthLine;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;

@@ -1,6 +1,7 @@
 package dev.surveil.net;
 
 import dev.surveil.auth.ReplyAuth;
+import dev.surveil.auth.RequestVerifier;
 import dev.surveil.lifecycle.Closer;
 import dev.surveil.lifecycle.Lifecycle;
 import dev.surveil.lifecycle.Worker;
@@ -11,7 +12,6 @@ import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
-import dev.surveil.auth.RequestVerifier;
 import dev.surveil.protocol.SignedRequest;
 import dev.surveil.time.Ticker;
 import java.io.EOFException;

@@ -1,9 +1,9 @@
 package dev.surveil.net;
 
-import dev.surveil.protocol.ByteBudget;
-import dev.surveil.protocol.Limits;
 import dev.surveil.auth.RequestVerifier;
 import dev.surveil.auth.Secret;
+import dev.surveil.protocol.ByteBudget;
+import dev.surveil.protocol.Limits;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.MessageHandler;
 import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;

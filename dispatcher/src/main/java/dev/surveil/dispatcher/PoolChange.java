@@ -1,7 +1,7 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.ProtocolException;
 import java.util.Objects;
 

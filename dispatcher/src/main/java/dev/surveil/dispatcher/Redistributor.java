@@ -1,8 +1,8 @@
 package dev.surveil.dispatcher;
 
 import dev.surveil.lifecycle.Worker;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
 import dev.surveil.time.Backoff;

@@ -6,18 +6,9 @@ import dev.surveil.storage.FileProblem;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-
-
 import java.nio.charset.StandardCharsets;
-
-
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-
-
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,10 +1,10 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.time.Durations;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.RunTest;
+import dev.surveil.time.Durations;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.io.UncheckedIOException;

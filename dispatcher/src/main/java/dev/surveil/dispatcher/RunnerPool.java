@@ -1,7 +1,7 @@
 package dev.surveil.dispatcher;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;

@@ -2,9 +2,9 @@ package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
 import ch.qos.logback.classic.Level;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.testing.CommandLineContract;
 import dev.surveil.testing.FailingFolder;
 import dev.surveil.testing.LogRecorder;

@@ -3,23 +3,20 @@ package dev.surveil.dispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.protocol.HostAndPort;
+import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.net.NamedThreadFactory;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
-import dev.surveil.lifecycle.UncaughtExceptions;
 import dev.surveil.testing.LiveThreads;
 import dev.surveil.testing.LogRecorder;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -72,7 +69,7 @@ class HeartbeatMonitorTest {
 
   @Test
   void aRemovalTheJournalCannotRecordWaitsForALaterPingAndKillsNoThread() throws Exception {
-    FailingJournal journal = new FailingJournal();
+    RecordingJournal journal = new RecordingJournal();
     RunnerPool recorded = new RunnerPool(journal);
     HeartbeatMonitor watching = new HeartbeatMonitor(recorded, runners, pings,
         Duration.ofHours(1));
@@ -95,32 +92,6 @@ class HeartbeatMonitorTest {
       UncaughtExceptions.uninstall();
       watching.close();
     }
-  }
-
-  /** A journal whose writes fail while a test says so, as a full disk's would. */
-  private static final class FailingJournal implements Journal {
-    volatile boolean failing;
-    final AtomicInteger refused = new AtomicInteger();
-
-    @Override
-    public void append(PoolChange change) {
-      if (failing) {
-        refused.incrementAndGet();
-        throw new UncheckedIOException("cannot write journal j: No space left on device",
-            new IOException("No space left on device"));
-      }
-    }
-
-    @Override
-    public void sync() {}
-
-    @Override
-    public boolean wantsCompaction(int liveChanges) {
-      return false;
-    }
-
-    @Override
-    public void compact(List<PoolChange> snapshot) {}
   }
 
   @Test

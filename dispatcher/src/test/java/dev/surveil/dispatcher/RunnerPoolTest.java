@@ -2,8 +2,9 @@ package dev.surveil.dispatcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -174,8 +175,9 @@ class RunnerPoolTest {
 
   @Test
   void replayingEveryChangeGivesTheSameStateAsMakingThem() {
-    java.util.List<PoolChange> recorded = new java.util.ArrayList<>();
-    RunnerPool recording = new RunnerPool(new RecordingJournal(recorded));
+    RecordingJournal journal = new RecordingJournal();
+    List<PoolChange> recorded = journal.changes;
+    RunnerPool recording = new RunnerPool(journal);
     recording.register(A);
     recording.enqueue(C1);
     recording.enqueue(C2);
@@ -191,24 +193,5 @@ class RunnerPoolTest {
     assertThat(replayed.pending()).isEqualTo(recording.pending()).containsExactly(C3, C1);
     assertThat(replayed.assignments()).isEqualTo(recording.assignments()).isEmpty();
     assertThat(recorded).hasSize(9);
-  }
-
-  /** Keeps the changes in a list. */
-  private record RecordingJournal(java.util.List<PoolChange> changes) implements Journal {
-    @Override
-    public void append(PoolChange change) {
-      changes.add(change);
-    }
-
-    @Override
-    public void sync() {}
-
-    @Override
-    public boolean wantsCompaction(int liveChanges) {
-      return false;
-    }
-
-    @Override
-    public void compact(java.util.List<PoolChange> snapshot) {}
   }
 }

@@ -2,12 +2,12 @@ package dev.surveil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
-import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Dispatch;
-import dev.surveil.protocol.Ping;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
+import dev.surveil.protocol.Ping;
 import dev.surveil.testing.RawPeer;
 import java.io.IOException;
 import java.nio.file.Files;

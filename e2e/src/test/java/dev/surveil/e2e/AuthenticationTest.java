@@ -2,23 +2,23 @@ package dev.surveil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.RequestVerifier;
+import dev.surveil.auth.Secret;
 import dev.surveil.dispatcher.DispatcherService;
 import dev.surveil.dispatcher.DispatcherSettings;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.auth.RequestVerifier;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
-import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.runner.DispatcherContact;
 import dev.surveil.runner.TestRequestHandler;

@@ -2,8 +2,8 @@ package dev.surveil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.ConnectionFlood;

@@ -2,11 +2,11 @@ package dev.surveil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
-import dev.surveil.net.LineClient;
-import dev.surveil.protocol.Reply;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
+import dev.surveil.net.LineClient;
+import dev.surveil.protocol.HostAndPort;
+import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.ForgedReport;
 import dev.surveil.testing.RawPeer;

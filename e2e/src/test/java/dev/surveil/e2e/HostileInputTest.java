@@ -2,9 +2,9 @@ package dev.surveil.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Limits;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;

@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.surveil.dispatcher.DispatcherService;
 import dev.surveil.dispatcher.DispatcherSettings;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.runner.PortRange;
 import dev.surveil.runner.RepositoryCheckout;
 import dev.surveil.runner.RunnerService;

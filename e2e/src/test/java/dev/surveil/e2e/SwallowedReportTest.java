@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.dispatcher.DispatcherService;
 import dev.surveil.dispatcher.DispatcherSettings;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.runner.PortRange;
 import dev.surveil.runner.RepositoryCheckout;

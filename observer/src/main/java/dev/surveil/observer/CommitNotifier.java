@@ -1,12 +1,12 @@
 package dev.surveil.observer;
 
-import dev.surveil.protocol.HostAndPort;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Reply;
-import dev.surveil.auth.RequestSigner;
 import dev.surveil.protocol.Status;
 import java.io.IOException;
 import java.net.UnknownHostException;

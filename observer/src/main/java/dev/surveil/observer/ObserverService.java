@@ -1,13 +1,13 @@
 package dev.surveil.observer;
 
-import dev.surveil.time.Durations;
-import dev.surveil.net.LineServer;
-import dev.surveil.net.ServerOptions;
-import dev.surveil.protocol.CommitId;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
 import dev.surveil.lifecycle.Lifecycle;
+import dev.surveil.net.LineServer;
+import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.CommitId;
 import dev.surveil.storage.FolderInUseException;
+import dev.surveil.time.Durations;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,10 +1,10 @@
 package dev.surveil.observer;
 
-import dev.surveil.protocol.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Notify;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Register;

@@ -4,8 +4,8 @@ import static dev.surveil.observer.ObserverFixture.NO_SCHEDULE;
 import static dev.surveil.observer.ObserverFixture.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.net.ServerOptions;
 import dev.surveil.auth.Secret;
+import dev.surveil.net.ServerOptions;
 import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import java.io.IOException;

@@ -5,14 +5,14 @@ import static dev.surveil.observer.ObserverFixture.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import dev.surveil.protocol.HostAndPort;
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.Secret;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Notify;
 import dev.surveil.protocol.Reply;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;

@@ -1,12 +1,12 @@
 package dev.surveil.observer;
 
 import ch.qos.logback.classic.Level;
-import dev.surveil.protocol.HostAndPort;
+import dev.surveil.auth.Secret;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Request;
-import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.storage.FolderInUseException;
 import dev.surveil.testing.DispatcherClientFixture;

@@ -1,7 +1,7 @@
 package dev.surveil.observer;
 
-import static dev.surveil.observer.ObserverFixture.batch;
 import static dev.surveil.observer.ObserverFixture.NO_SCHEDULE;
+import static dev.surveil.observer.ObserverFixture.batch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

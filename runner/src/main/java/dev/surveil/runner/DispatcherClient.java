@@ -1,10 +1,10 @@
 package dev.surveil.runner;
 
-import dev.surveil.protocol.HostAndPort;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.net.LineClient;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
-import dev.surveil.auth.RequestSigner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;

@@ -1,10 +1,10 @@
 package dev.surveil.runner;
 
-import dev.surveil.time.Durations;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import dev.surveil.time.Backoff;
+import dev.surveil.time.Durations;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,16 +1,16 @@
 package dev.surveil.runner;
 
-import dev.surveil.protocol.HostAndPort;
-import dev.surveil.time.Durations;
-import dev.surveil.net.LineServer;
-import dev.surveil.net.ServerOptions;
-import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Register;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.lifecycle.Closer;
 import dev.surveil.lifecycle.Lifecycle;
+import dev.surveil.net.LineServer;
+import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
+import dev.surveil.protocol.Register;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.time.Backoff;
+import dev.surveil.time.Durations;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.BindException;

@@ -1,7 +1,7 @@
 package dev.surveil.runner;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.auth.Secret;
+import dev.surveil.protocol.HostAndPort;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

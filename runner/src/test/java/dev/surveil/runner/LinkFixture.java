@@ -1,12 +1,12 @@
 package dev.surveil.runner;
 
-import dev.surveil.testing.FakeDispatcher;
-import dev.surveil.protocol.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Results;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.FakeTicker;
 import dev.surveil.testing.LogRecorder;
 import java.io.IOException;

@@ -4,8 +4,8 @@ import static dev.surveil.runner.RunnerFixture.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.testing.ChapterClient;
 import dev.surveil.testing.ChapterDispatcher;
 import dev.surveil.testing.ChapterRequest;

@@ -1,14 +1,13 @@
 package dev.surveil.runner;
 
-import dev.surveil.testing.FakeDispatcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.surveil.cli.CommandRunner;
 import dev.surveil.protocol.Register;
 import dev.surveil.testing.CommandLineContract;
+import dev.surveil.testing.FakeDispatcher;
 import dev.surveil.testing.GitRepoFixture;
 import dev.surveil.testing.LogRecorder;
-import dev.surveil.testing.ProgramRun;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

@@ -1,11 +1,11 @@
 package dev.surveil.runner;
 
 import ch.qos.logback.classic.Level;
-import dev.surveil.protocol.HostAndPort;
+import dev.surveil.auth.Secret;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.ServerOptions;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Register;
-import dev.surveil.auth.Secret;
 import dev.surveil.runner.execution.TestExecutor;
 import dev.surveil.testing.DispatcherClientFixture;
 import dev.surveil.testing.FakeDispatcher;

@@ -1,6 +1,5 @@
 package dev.surveil.runner;
 
-import dev.surveil.protocol.HostAndPort;
 import static dev.surveil.runner.RunnerFixture.NEVER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.Claim;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;

@@ -1,7 +1,7 @@
 package dev.surveil.testing;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.NamedThreadFactory;
+import dev.surveil.protocol.HostAndPort;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,21 +1,21 @@
 package dev.surveil.auth;
 
-import dev.surveil.protocol.HostAndPort;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.surveil.protocol.CommitId;
-import dev.surveil.protocol.Status;
-import dev.surveil.protocol.Ping;
-import dev.surveil.protocol.Results;
-import dev.surveil.protocol.Request;
-import dev.surveil.protocol.LineCodec;
-import dev.surveil.protocol.Register;
-import dev.surveil.protocol.AuthLine;
-import dev.surveil.protocol.Dispatch;
-import dev.surveil.protocol.MessageWriter;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.Secret;
+import dev.surveil.protocol.AuthLine;
+import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
+import dev.surveil.protocol.LineCodec;
+import dev.surveil.protocol.MessageWriter;
+import dev.surveil.protocol.Ping;
+import dev.surveil.protocol.Register;
+import dev.surveil.protocol.Request;
+import dev.surveil.protocol.Results;
+import dev.surveil.protocol.Status;
 import dev.surveil.testing.FakeClock;
 import java.io.IOException;
 import java.io.OutputStream;

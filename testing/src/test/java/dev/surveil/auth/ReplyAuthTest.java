@@ -1,19 +1,19 @@
 package dev.surveil.auth;
 
-import dev.surveil.protocol.Status;
-import dev.surveil.protocol.ReplyReader;
-import dev.surveil.protocol.ProtocolException;
-import dev.surveil.protocol.AuthLine;
-import dev.surveil.protocol.Reply;
-import dev.surveil.auth.UnauthenticatedReplyException;
-import dev.surveil.auth.ReplyAuth;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.auth.Secret;
-import dev.surveil.testing.ScriptedInputStream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.surveil.auth.ReplyAuth;
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.Secret;
+import dev.surveil.auth.UnauthenticatedReplyException;
+import dev.surveil.protocol.AuthLine;
+import dev.surveil.protocol.ProtocolException;
+import dev.surveil.protocol.Reply;
+import dev.surveil.protocol.ReplyReader;
+import dev.surveil.protocol.Status;
 import dev.surveil.testing.ScriptedInputStream.Afterwards;
+import dev.surveil.testing.ScriptedInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;

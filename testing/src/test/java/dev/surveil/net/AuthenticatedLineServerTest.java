@@ -1,32 +1,29 @@
 package dev.surveil.net;
 
-import dev.surveil.protocol.HostAndPort;
-import dev.surveil.testing.RawPeer;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import dev.surveil.testing.ChapterServer;
-
-import dev.surveil.auth.UnauthenticatedReplyException;
-
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.RequestVerifier;
+import dev.surveil.auth.Secret;
+import dev.surveil.auth.UnauthenticatedReplyException;
 import dev.surveil.protocol.ByteBudget;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.MessageWriter;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.auth.RequestVerifier;
 import dev.surveil.protocol.Results;
 import dev.surveil.protocol.RunTest;
-import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
+import dev.surveil.testing.ChapterServer;
 import dev.surveil.testing.FakeClock;
 import dev.surveil.testing.LiveThreads;
+import dev.surveil.testing.RawPeer;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -2,9 +2,9 @@ package dev.surveil.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;

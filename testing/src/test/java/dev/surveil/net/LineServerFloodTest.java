@@ -1,18 +1,18 @@
 package dev.surveil.net;
 
-import dev.surveil.protocol.HostAndPort;
-import dev.surveil.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.surveil.protocol.Limits;
-import dev.surveil.protocol.Reply;
 import dev.surveil.auth.RequestSigner;
 import dev.surveil.auth.RequestVerifier;
 import dev.surveil.auth.Secret;
+import dev.surveil.protocol.HostAndPort;
+import dev.surveil.protocol.Limits;
+import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.ConnectionFlood;
+import dev.surveil.testing.RawPeer;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;

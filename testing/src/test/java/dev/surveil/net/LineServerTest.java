@@ -1,15 +1,14 @@
 package dev.surveil.net;
 
-import dev.surveil.protocol.HostAndPort;
-import dev.surveil.testing.RawPeer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
-import dev.surveil.protocol.LineCodec;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Limits;
+import dev.surveil.protocol.LineCodec;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.ProtocolException;
 import dev.surveil.protocol.Register;
@@ -20,6 +19,7 @@ import dev.surveil.protocol.RunTest;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.LiveThreads;
 import dev.surveil.testing.LogRecorder;
+import dev.surveil.testing.RawPeer;
 import dev.surveil.time.Ticker;
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,8 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.RequestVerifier;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.testing.ScriptedInputStream;
 import static dev.surveil.auth.AuthSchemeTest.EXAMPLE_MILLIS;
 import static dev.surveil.auth.AuthSchemeTest.EXAMPLE_SECRET;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
@@ -11,9 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.surveil.testing.ScriptedInputStream.Afterwards;
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.RequestVerifier;
 import dev.surveil.testing.FakeClock;
 import dev.surveil.testing.FakeTicker;
+import dev.surveil.testing.ScriptedInputStream.Afterwards;
+import dev.surveil.testing.ScriptedInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

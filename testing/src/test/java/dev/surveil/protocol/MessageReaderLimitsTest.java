@@ -1,13 +1,13 @@
 package dev.surveil.protocol;
 
-import dev.surveil.testing.ScriptedInputStream;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
 import static dev.surveil.protocol.LineCodecTest.ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.surveil.testing.ScriptedInputStream.Afterwards;
 import dev.surveil.testing.FakeTicker;
+import dev.surveil.testing.ScriptedInputStream.Afterwards;
+import dev.surveil.testing.ScriptedInputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;

@@ -1,7 +1,5 @@
 package dev.surveil.protocol;
 
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.testing.ScriptedInputStream;
 import static dev.surveil.auth.AuthSchemeTest.EXAMPLE_MILLIS;
 import static dev.surveil.auth.AuthSchemeTest.EXAMPLE_SECRET;
 import static dev.surveil.protocol.LineCodecTest.COMMIT;
@@ -9,8 +7,10 @@ import static dev.surveil.protocol.LineCodecTest.ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.surveil.testing.ScriptedInputStream.Afterwards;
+import dev.surveil.auth.RequestSigner;
 import dev.surveil.testing.FakeTicker;
+import dev.surveil.testing.ScriptedInputStream.Afterwards;
+import dev.surveil.testing.ScriptedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.time.Duration;

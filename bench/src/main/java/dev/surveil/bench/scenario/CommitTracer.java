@@ -2,10 +2,10 @@ package dev.surveil.bench.scenario;
 
 import dev.surveil.bench.process.LogMatch;
 import dev.surveil.bench.process.Program;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.CommitId;
 import dev.surveil.protocol.Dispatch;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Notify;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Request;

@@ -2,8 +2,8 @@ package dev.surveil.bench.scenario;
 
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.bench.stats.Unit;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.ConnectionFlood;

@@ -1,15 +1,15 @@
 package dev.surveil.bench.scenario;
 
+import dev.surveil.auth.RequestSigner;
+import dev.surveil.auth.Secret;
 import dev.surveil.bench.process.Program;
 import dev.surveil.bench.process.ResidentMemory;
 import dev.surveil.bench.stats.Figure;
 import dev.surveil.bench.stats.Unit;
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.NamedThreadFactory;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
-import dev.surveil.auth.RequestSigner;
-import dev.surveil.auth.Secret;
 import dev.surveil.protocol.Status;
 import dev.surveil.testing.ForgedReport;
 import java.io.IOException;

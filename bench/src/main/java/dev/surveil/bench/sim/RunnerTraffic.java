@@ -1,8 +1,8 @@
 package dev.surveil.bench.sim;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Reply;
 import dev.surveil.protocol.Results;
 import java.io.IOException;

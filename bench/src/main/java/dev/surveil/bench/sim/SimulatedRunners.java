@@ -1,8 +1,8 @@
 package dev.surveil.bench.sim;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.NamedThreadFactory;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;
 import java.io.IOException;

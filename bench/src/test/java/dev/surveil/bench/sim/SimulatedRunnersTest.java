@@ -2,11 +2,11 @@ package dev.surveil.bench.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.surveil.protocol.HostAndPort;
 import dev.surveil.net.LineClient;
 import dev.surveil.net.LineServer;
 import dev.surveil.net.ServerOptions;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.protocol.HostAndPort;
 import dev.surveil.protocol.Ping;
 import dev.surveil.protocol.Register;
 import dev.surveil.protocol.Reply;

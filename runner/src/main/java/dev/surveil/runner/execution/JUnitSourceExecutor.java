@@ -1,7 +1,7 @@
 package dev.surveil.runner.execution;
 
-import dev.surveil.time.Durations;
 import dev.surveil.protocol.CommitId;
+import dev.surveil.time.Durations;
 import dev.surveil.time.Ticker;
 import java.io.File;
 import java.io.IOException;
