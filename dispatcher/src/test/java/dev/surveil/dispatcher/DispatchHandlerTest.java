@@ -59,9 +59,7 @@ class DispatchHandlerTest {
 
   @Test
   void storesResultsAndFreesTheRunner() throws Exception {
-    handler.handle(new Register(RUNNER));
-    handler.handle(new Dispatch(COMMIT));
-    pool.assign(COMMIT, RUNNER);
+    assignCommitToRunner(handler, pool);
     String report = "FAILED x: y\nz\n";
     assertThat(handler.handle(new Results(COMMIT, report))).isEqualTo(Reply.OK);
     assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo(report);
@@ -80,9 +78,7 @@ class DispatchHandlerTest {
   void aResultThatCannotBeStoredGetsNoReplyAndItsCommitStaysWithItsRunner() throws Exception {
     try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
         Folder storage = new Folder(folder)) {
-      storage.handler.handle(new Register(RUNNER));
-      storage.handler.handle(new Dispatch(COMMIT));
-      storage.pool.assign(COMMIT, RUNNER);
+      assignCommitToRunner(storage.handler, storage.pool);
       folder.startFailing();
 
       assertThat(storage.handler.handle(new Results(COMMIT, "report"))).isNull();
@@ -99,9 +95,7 @@ class DispatchHandlerTest {
     try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
         Folder storage = new Folder(folder);
         LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
-      storage.handler.handle(new Register(RUNNER));
-      storage.handler.handle(new Dispatch(COMMIT));
-      storage.pool.assign(COMMIT, RUNNER);
+      assignCommitToRunner(storage.handler, storage.pool);
       storage.health.start();
       folder.startFailing();
       byte[] journal = Files.readAllBytes(storage.journal.file());
@@ -129,9 +123,7 @@ class DispatchHandlerTest {
   void aResultResentOnceTheFolderCanBeWrittenIsStoredAndFreesTheRunner() throws Exception {
     try (FailingFolder folder = FailingFolder.create(dir.resolve("results"));
         Folder storage = new Folder(folder)) {
-      storage.handler.handle(new Register(RUNNER));
-      storage.handler.handle(new Dispatch(COMMIT));
-      storage.pool.assign(COMMIT, RUNNER);
+      assignCommitToRunner(storage.handler, storage.pool);
       folder.startFailing();
       assertThat(storage.handler.handle(new Results(COMMIT, "report"))).isNull();
       folder.stopFailing();
@@ -159,6 +151,13 @@ class DispatchHandlerTest {
   }
 
   /** A handler whose results and journal are in one folder, as the dispatcher's are. */
+  /** Registers RUNNER, dispatches COMMIT and hands it to RUNNER, as the redistributor would. */
+  private static void assignCommitToRunner(DispatchHandler handler, RunnerPool pool) {
+    handler.handle(new Register(RUNNER));
+    handler.handle(new Dispatch(COMMIT));
+    pool.assign(COMMIT, RUNNER);
+  }
+
   private static final class Folder implements AutoCloseable {
     final StorageHealth health;
     final JournalFile journal;
@@ -181,9 +180,7 @@ class DispatchHandlerTest {
 
   @Test
   void keepsTheFirstResultWhenASecondArrives() throws Exception {
-    handler.handle(new Register(RUNNER));
-    handler.handle(new Dispatch(COMMIT));
-    pool.assign(COMMIT, RUNNER);
+    assignCommitToRunner(handler, pool);
     handler.handle(new Results(COMMIT, "first"));
     assertThat(handler.handle(new Results(COMMIT, "second"))).isEqualTo(Reply.OK);
     assertThat(Files.readString(dir.resolve(COMMIT.value()))).isEqualTo("first");
@@ -193,9 +190,7 @@ class DispatchHandlerTest {
   void refusesAResultFromAnotherAddressThanItsRunnersHostAndStoresTheRunnersOwn()
       throws Exception {
     try (LogRecorder logs = LogRecorder.record("dev.surveil.dispatcher")) {
-      handler.handle(new Register(RUNNER));
-      handler.handle(new Dispatch(COMMIT));
-      pool.assign(COMMIT, RUNNER);
+      assignCommitToRunner(handler, pool);
 
       assertThat(handler.handle(new Results(COMMIT, "forged PASSED"), from("127.0.0.2", 4242)))
           .isEqualTo(Reply.INVALID_COMMAND);
@@ -299,9 +294,7 @@ class DispatchHandlerTest {
 
   @Test
   void aResentResultForACommitThatHasOneIsAcknowledgedAndClosesTheCommit() throws Exception {
-    handler.handle(new Register(RUNNER));
-    handler.handle(new Dispatch(COMMIT));
-    pool.assign(COMMIT, RUNNER);
+    assignCommitToRunner(handler, pool);
     // stored, but the journal could not record that the commit is done
     Files.writeString(dir.resolve(COMMIT.value()), "first");
 

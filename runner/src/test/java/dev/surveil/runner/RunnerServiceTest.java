@@ -64,12 +64,7 @@ class RunnerServiceTest {
   @Test
   void answersBusyWhileTestingAndPongToPings() throws Exception {
     FakeTestExecutor executor = FakeTestExecutor.blockingUntil(fixture.release());
-    runner(PortRange.of(0), executor).start();
-    dispatcher.takeRequest();
-    CommitId commit = new CommitId(fixture.repo().head());
-
-    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
-    assertThat(executor.started.poll(10, TimeUnit.SECONDS)).isNotNull();
+    CommitId commit = startTestingHead(executor);
     CommitId another = new CommitId("f".repeat(40));
     assertThat(client.send(fixture.runnerAddress(), new RunTest(another))).isEqualTo(Reply.BUSY);
     // the dispatcher asking again about the commit being tested: it is, and no second job starts
@@ -157,11 +152,7 @@ class RunnerServiceTest {
   @Test
   void closeInterruptsARunningTestAndReportsNothing() throws Exception {
     FakeTestExecutor executor = FakeTestExecutor.blockingUntil(fixture.release());
-    runner(PortRange.of(0), executor).start();
-    dispatcher.takeRequest();
-    CommitId commit = new CommitId(fixture.repo().head());
-    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
-    assertThat(executor.started.poll(10, TimeUnit.SECONDS)).isNotNull();
+    CommitId commit = startTestingHead(executor);
 
     runner.close();
 
@@ -171,5 +162,15 @@ class RunnerServiceTest {
     dispatcher.stop(); // ends every exchange under way: whatever the runner sent has arrived
     assertThat(dispatcher.drainRequests()).isEmpty();
     assertThat(fixture.checkout().outbox()).isEmptyDirectory();
+  }
+
+  /** Starts the runner, lets it register, and has it start testing HEAD with {@code executor}. */
+  private CommitId startTestingHead(FakeTestExecutor executor) throws Exception {
+    runner(PortRange.of(0), executor).start();
+    dispatcher.takeRequest();
+    CommitId commit = new CommitId(fixture.repo().head());
+    assertThat(client.send(fixture.runnerAddress(), new RunTest(commit))).isEqualTo(Reply.OK);
+    assertThat(executor.started.poll(10, TimeUnit.SECONDS)).isNotNull();
+    return commit;
   }
 }
