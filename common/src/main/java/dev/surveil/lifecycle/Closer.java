@@ -55,6 +55,19 @@ public final class Closer implements AutoCloseable {
   }
 
   /**
+   * Closes every registered resource, as {@link #close()} does, because {@code failure} made
+   * them useless (a start-up step failed after they were opened): their own failures are
+   * suppressed in it, so that it stays the one reported.
+   */
+  public void closeAfter(Exception failure) {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /**
    * Waits at most {@code timeout} for {@code pool}, already shut down, to have no thread left.
    *
    * @param name the pool's threads, for the message: e.g. {@code dispatcher-ping}

@@ -28,6 +28,19 @@ class CloserTest {
   }
 
   @Test
+  void closeAfterAFailureKeepsThatFailureAndSuppressesTheirs() {
+    IOException startFailed = new IOException("cannot lock folder");
+    IllegalStateException closeFailed = new IllegalStateException("journal close failed");
+    closer.register(named("socket"));
+    closer.register(failing("journal", closeFailed));
+
+    closer.closeAfter(startFailed);
+
+    assertThat(closed).containsExactly("journal", "socket");
+    assertThat(startFailed.getSuppressed()).containsExactly(closeFailed);
+  }
+
+  @Test
   void closesInTheReverseOrderOfRegistration() {
     closer.register(named("first"));
     closer.register(named("second"));

@@ -115,9 +115,8 @@ public final class DispatcherService implements AutoCloseable {
   private record Opened(ServerSocket socket, FolderLock lock, StorageHealth storage,
       ResultStore results, JournalFile journal, RunnerPool pool) {
     static Opened open(DispatcherSettings config, Ticker ticker) throws IOException {
-      ServerSocket socket = LineServer.bind(config.bindAddress());
-      FolderLock lock = null;
-      JournalFile journal = null;
+      Closer opened = new Closer();
+      ServerSocket socket = opened.register(LineServer.bind(config.bindAddress()));
       try {
         Path dir = config.resultsDir();
         try {
@@ -125,29 +124,18 @@ public final class DispatcherService implements AutoCloseable {
         } catch (IOException e) {
           throw FileProblem.failure("create folder", dir, e);
         }
-        lock = FolderLock.acquire(dir, dir.resolve(LOCK_FILE), "dispatcher");
+        FolderLock lock = opened.register(
+            FolderLock.acquire(dir, dir.resolve(LOCK_FILE), "dispatcher"));
         StorageHealth storage = new StorageHealth(dir.toAbsolutePath().normalize(), ticker);
         ResultStore results = new ResultStore(dir, storage);
-        journal = JournalFile.open(results.dir(), storage);
+        JournalFile journal = opened.register(JournalFile.open(results.dir(), storage));
         return new Opened(socket, lock, storage, results, journal, recover(journal, results));
       } catch (IOException | RuntimeException e) {
-        closeQuietly(journal, e);
-        closeQuietly(lock, e);
-        closeQuietly(socket, e);
+        opened.closeAfter(e);
         if (e instanceof UncheckedIOException journalFailed) {
           throw journalFailed.getCause(); // say why, as for the other steps
         }
         throw e;
-      }
-    }
-
-    private static void closeQuietly(AutoCloseable part, Exception failure) {
-      try {
-        if (part != null) {
-          part.close();
-        }
-      } catch (Exception e) {
-        failure.addSuppressed(e);
       }
     }
   }
