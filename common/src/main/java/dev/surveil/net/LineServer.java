@@ -364,7 +364,7 @@ public final class LineServer implements AutoCloseable {
   }
 
   private void release(ConnectionSlots.Slot slot) {
-    closeQuietly(slot.socket);
+    Sockets.closeQuietly(slot.socket);
     slots.release(slot);
   }
 
@@ -380,15 +380,7 @@ public final class LineServer implements AutoCloseable {
     } catch (IOException e) {
       log.debug("SO_LINGER failed: {}", e.toString());
     }
-    closeQuietly(socket);
-  }
-
-  private static void closeQuietly(Socket socket) {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      log.debug("closing socket failed: {}", e.toString());
-    }
+    Sockets.closeQuietly(socket);
   }
 
   /**

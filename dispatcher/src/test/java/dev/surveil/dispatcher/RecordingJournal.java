@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A journal for the pool's tests: keeps the changes in memory, and refuses them while a test
- * says so, as a full disk would. Never asks for compaction. Thread-safe.
+ * says so, as a full disk would. Never asks for compaction, but compacts when told. Thread-safe.
  */
 final class RecordingJournal implements Journal {
   final List<PoolChange> changes = new CopyOnWriteArrayList<>();
@@ -35,6 +35,10 @@ final class RecordingJournal implements Journal {
     return false;
   }
 
+  /** Replaces the history with the snapshot, as the file's rewrite does. */
   @Override
-  public void compact(List<PoolChange> snapshot) {}
+  public void compact(List<PoolChange> snapshot) {
+    changes.clear();
+    changes.addAll(snapshot);
+  }
 }

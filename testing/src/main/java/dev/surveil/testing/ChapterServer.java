@@ -1,6 +1,7 @@
 package dev.surveil.testing;
 
 import dev.surveil.net.NamedThreadFactory;
+import dev.surveil.net.Sockets;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -132,10 +133,10 @@ public final class ChapterServer implements AutoCloseable {
       try {
         connections.execute(() -> serve(socket));
       } catch (RejectedExecutionException e) {
-        closeQuietly(socket); // closing
+        Sockets.closeQuietly(socket); // closing
       }
       if (closed.get()) {
-        closeQuietly(socket); // accepted while close() ran
+        Sockets.closeQuietly(socket); // accepted while close() ran
       }
     }
   }
@@ -161,7 +162,7 @@ public final class ChapterServer implements AutoCloseable {
       // as a Python exception in handle(): SocketServer closes the connection
       log.info("server={} handler raised {}; closing {}", name, e.toString(), exchange);
     } finally {
-      closeQuietly(socket);
+      Sockets.closeQuietly(socket);
       open.remove(socket);
       if (exchange != null) {
         exchange.markClosed();
@@ -178,14 +179,6 @@ public final class ChapterServer implements AutoCloseable {
     long left = until - System.nanoTime();
     if (left > 0) {
       closing.await(left, TimeUnit.NANOSECONDS);
-    }
-  }
-
-  private static void closeQuietly(Socket socket) {
-    try {
-      socket.close();
-    } catch (IOException e) {
-      log.debug("closing socket failed: {}", e.toString());
     }
   }
 
@@ -209,7 +202,7 @@ public final class ChapterServer implements AutoCloseable {
     boolean interrupted = false;
     try {
       acceptThread.join(5_000);
-      open.forEach(ChapterServer::closeQuietly);
+      open.forEach(Sockets::closeQuietly);
       connections.shutdownNow();
       if (!connections.awaitTermination(10, TimeUnit.SECONDS)) {
         throw new IllegalStateException(name + ": handlers still running 10 s after close");
