@@ -1,5 +1,6 @@
 package dev.surveil.testing;
 
+import dev.surveil.time.Durations;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -30,6 +31,11 @@ public final class ThreadCheck
     implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
   /** How long threads get to end after the test, as a {@code close()} may end them later. */
   public static final Duration GRACE = Duration.ofSeconds(5);
+  /**
+   * The configuration parameter that sets another grace, in milliseconds: for this extension's
+   * own tests, which would otherwise wait it out for every leak they show.
+   */
+  public static final String GRACE_PARAMETER = "surveil.threadcheck.grace.millis";
 
   private static final ExtensionContext.Namespace NAMESPACE =
       ExtensionContext.Namespace.create(ThreadCheck.class);
@@ -74,7 +80,9 @@ public final class ThreadCheck
         .or(() -> context.getTestClass().flatMap(type ->
             AnnotationSupport.findAnnotation(type, ExpectsThreadDeath.class)))
         .isPresent();
-    List<Thread> leaked = mark.threads.awaitStartedSinceEnded(GRACE);
+    Duration grace = context.getConfigurationParameter(GRACE_PARAMETER)
+        .map(millis -> Duration.ofMillis(Long.parseLong(millis))).orElse(GRACE);
+    List<Thread> leaked = mark.threads.awaitStartedSinceEnded(grace);
     synchronized (reported) {
       leaked.removeIf(thread -> !reported.add(thread));
     }
@@ -89,7 +97,7 @@ public final class ThreadCheck
     }
     if (!leaked.isEmpty()) {
       AssertionError leak = new AssertionError(leaked.size() + " thread(s) started by "
-          + context.getDisplayName() + " still alive " + GRACE.toSeconds() + " s after it: "
+          + context.getDisplayName() + " still alive " + Durations.format(grace) + " after it: "
           + leaked.stream().map(LiveThreads::describe).collect(Collectors.joining("\n    ",
               "\n    ", "")));
       if (failure == null) {

@@ -47,7 +47,7 @@ class ThreadCheckTest {
   @Test
   void failsATestWhoseThreadOutlivesIt() {
     assertThat(failures(ThreadThatOutlivesItsTest.class)).singleElement().asString()
-        .startsWith("1 thread(s) started by outlives() still alive 5 s after it:")
+        .startsWith("1 thread(s) started by outlives() still alive 300ms after it:")
         .contains("\"left-behind\" TIMED_WAITING");
   }
 
@@ -61,6 +61,7 @@ class ThreadCheckTest {
     LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
         .selectors(selectClass(testClass))
         .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+        .configurationParameter(ThreadCheck.GRACE_PARAMETER, "300")
         .build(), listener);
     TestExecutionSummary summary = listener.getSummary();
     assertThat(summary.getTestsFoundCount()).as("tests run").isPositive();
